@@ -1,0 +1,205 @@
+// Records ↔ adapter keys and sealed values. The layout is written down in
+// docs/storage.md; FORMAT_VERSION names it so a later change can migrate.
+// INVARIANT: every value written is sealed, bound to its own storage key
+// (secret values also to their item id and version).
+
+import type { BatchOperation } from './adapter.js';
+import { seal, unseal, type StoreKeys } from './crypto.js';
+import { corrupt } from './core/errors.js';
+import type { RecordChange } from './core/items.js';
+import type { Acl, AclEntry, ItemNode } from './core/types.js';
+import { schemaValidator } from './core/validate.js';
+
+export const FORMAT_VERSION = 1;
+
+export const KEYS = Object.freeze({
+  format: '!format',
+  keyCheck: '!keycheck',
+  revision: '!revision',
+  itemPrefix: 'item:',
+  valuePrefix: 'value:',
+});
+
+/** The range of every key that starts with `prefix` (`:` + 1 is `;`). */
+export function prefixRange(prefix: string): { gte: string; lt: string } {
+  return { gte: prefix, lt: prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1) };
+}
+
+const KEY_CHECK_TEXT = 'coffer key check v1';
+const encoder = new TextEncoder();
+
+// ---------------------------------------------------------------- sealing JSON records
+
+export function sealRecord(keys: StoreKeys, storageKey: string, record: unknown): Uint8Array {
+  return seal(keys.records, encoder.encode(JSON.stringify(record)), storageKey);
+}
+
+/** Opens and parses a record; CORRUPT when it does not authenticate or parse. */
+export function openRecord(keys: StoreKeys, storageKey: string, sealed: Uint8Array): unknown {
+  const plain = unseal(keys.records, sealed, storageKey);
+  if (plain === undefined) throw corrupt(`The record \`${storageKey}\` fails authentication (edited, truncated or moved)`);
+  try {
+    return JSON.parse(plain.toString('utf8'));
+  } catch (cause) {
+    throw corrupt(`The record \`${storageKey}\` does not decode`, cause);
+  }
+}
+
+export function keyCheckValue(keys: StoreKeys): Uint8Array {
+  return seal(keys.records, encoder.encode(KEY_CHECK_TEXT), KEYS.keyCheck);
+}
+
+/** True when the key-check record opens with these keys. */
+export function keyCheckOpens(keys: StoreKeys, sealed: Uint8Array): boolean {
+  const plain = unseal(keys.records, sealed, KEYS.keyCheck);
+  return plain !== undefined && plain.toString('utf8') === KEY_CHECK_TEXT;
+}
+
+// ---------------------------------------------------------------- secret values
+
+function valueAdditionalData(itemId: string, version: number): string {
+  return `${KEYS.valuePrefix}${itemId}\u0000${version}`;
+}
+
+export function valueKey(itemId: string): string {
+  return KEYS.valuePrefix + itemId;
+}
+
+export function sealValue(keys: StoreKeys, itemId: string, version: number, value: string): Uint8Array {
+  return seal(keys.values, encoder.encode(value), valueAdditionalData(itemId, version));
+}
+
+/** The value, or undefined when it does not open for this item id and version. */
+export function openValue(keys: StoreKeys, itemId: string, version: number, sealed: Uint8Array): string | undefined {
+  return unseal(keys.values, sealed, valueAdditionalData(itemId, version))?.toString('utf8');
+}
+
+// ---------------------------------------------------------------- items
+
+export function itemKey(path: string): string {
+  return KEYS.itemPrefix + path;
+}
+
+interface ItemRecord {
+  id: string;
+  type: 'directory' | 'secret';
+  createdAt: number;
+  updatedAt: number;
+  createdBy: string;
+  description?: string;
+  version: number;
+  /** [entity type, entity id, access] */
+  acl: ['user' | 'group', string, 'read' | 'read_write'][];
+}
+
+const itemRecordSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'type', 'createdAt', 'updatedAt', 'createdBy', 'version', 'acl'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    type: { enum: ['directory', 'secret'] },
+    createdAt: { type: 'number' },
+    updatedAt: { type: 'number' },
+    createdBy: { type: 'string' },
+    description: { type: 'string' },
+    version: { type: 'integer', minimum: 0 },
+    acl: {
+      type: 'array',
+      items: {
+        type: 'array',
+        minItems: 3,
+        maxItems: 3,
+        items: [{ enum: ['user', 'group'] }, { type: 'string' }, { enum: ['read', 'read_write'] }],
+      },
+    },
+  },
+} as const;
+
+function itemRecord(node: ItemNode): ItemRecord {
+  const record: ItemRecord = {
+    id: node.id,
+    type: node.type,
+    createdAt: node.createdAt,
+    updatedAt: node.updatedAt,
+    createdBy: node.createdBy,
+    version: node.version,
+    acl: node.acl.map((e) => [e.entity.type, e.entity.id, e.access]),
+  };
+  if (node.description !== undefined) record.description = node.description;
+  return record;
+}
+
+/**
+ * Decodes item records at open. Equal ACLs and principal ids are interned, so
+ * 100k items that copied one ACL hold one array (SPEC §4 copies are immutable).
+ */
+export class ItemDecoder {
+  private readonly acls = new Map<string, Acl>();
+  private readonly strings = new Map<string, string>();
+
+  constructor(private readonly keys: StoreKeys) {}
+
+  decode(storageKey: string, sealed: Uint8Array, name: string): Omit<ItemNode, 'children'> {
+    const record = openRecord(this.keys, storageKey, sealed);
+    const validator = schemaValidator('item-record', itemRecordSchema);
+    if (!validator(record)) throw corrupt(`The record \`${storageKey}\` is not an item record`);
+    const r = record as ItemRecord;
+    return {
+      id: r.id,
+      name,
+      type: r.type,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      createdBy: this.intern(r.createdBy),
+      description: r.description,
+      version: r.version,
+      acl: this.internAcl(r.acl),
+    };
+  }
+
+  private intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
+  }
+
+  private internAcl(entries: ItemRecord['acl']): Acl {
+    const signature = JSON.stringify(entries);
+    const known = this.acls.get(signature);
+    if (known !== undefined) return known;
+    const acl: Acl = Object.freeze(
+      entries.map(([type, id, access]): AclEntry => Object.freeze({ entity: Object.freeze({ type, id: this.intern(id) }), access })),
+    );
+    this.acls.set(signature, acl);
+    return acl;
+  }
+}
+
+// ---------------------------------------------------------------- batches
+
+/** The adapter writes for one operation's record changes, plus the new revision. */
+export function encodeChanges(keys: StoreKeys, changes: readonly RecordChange[], revision: number): BatchOperation[] {
+  const operations: BatchOperation[] = [];
+  for (const change of changes) {
+    switch (change.kind) {
+      case 'putItem': {
+        const key = itemKey(change.path);
+        operations.push({ type: 'put', key, value: sealRecord(keys, key, itemRecord(change.node)) });
+        break;
+      }
+      case 'deleteItem':
+        operations.push({ type: 'del', key: itemKey(change.path) });
+        break;
+      case 'putValue':
+        operations.push({ type: 'put', key: valueKey(change.itemId), value: sealValue(keys, change.itemId, change.version, change.value) });
+        break;
+      case 'deleteValue':
+        operations.push({ type: 'del', key: valueKey(change.itemId) });
+        break;
+    }
+  }
+  operations.push({ type: 'put', key: KEYS.revision, value: sealRecord(keys, KEYS.revision, revision) });
+  return operations;
+}

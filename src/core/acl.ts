@@ -1,0 +1,80 @@
+// ACLs (SPEC §4): entries on one item, at most one per entity; evaluated on
+// the item itself only. A user entry matches a principal of kind `user` with
+// that id; a group entry matches a principal in that group; entries add up.
+
+import { assertSchema, schemaValidator } from './validate.js';
+import type { Acl, AclAccess, AclEntity, AclEntry, Principal } from './types.js';
+
+const entitySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'id'],
+  properties: {
+    type: { enum: ['user', 'group'] },
+    id: { type: 'string', minLength: 1, maxLength: 1024 },
+  },
+} as const;
+
+const entrySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['entity', 'access'],
+  properties: {
+    entity: entitySchema,
+    access: { enum: ['read', 'read_write'] },
+  },
+} as const;
+
+/** Validates an ACL entry body; pointers `/entity/id`, `/access`. */
+export function parseAclEntry(input: unknown): AclEntry {
+  assertSchema<AclEntry>(schemaValidator('acl-entry', entrySchema), input);
+  return Object.freeze({ entity: Object.freeze({ type: input.entity.type, id: input.entity.id }), access: input.access });
+}
+
+/** Validates an entity argument; pointers `/entity/...`. */
+export function parseAclEntity(input: unknown): AclEntity {
+  assertSchema<AclEntity>(schemaValidator('acl-entity', entitySchema), input, '/entity');
+  return Object.freeze({ type: input.type, id: input.id });
+}
+
+function sameEntity(a: AclEntity, b: AclEntity): boolean {
+  return a.type === b.type && a.id === b.id;
+}
+
+/** The ACL with `entry` created or replacing that entity's entry (its place kept). */
+export function withAclEntry(acl: Acl, entry: AclEntry): Acl {
+  const index = acl.findIndex((e) => sameEntity(e.entity, entry.entity));
+  if (index < 0) return Object.freeze([...acl, entry]);
+  const next = [...acl];
+  next[index] = entry;
+  return Object.freeze(next);
+}
+
+/** The ACL without that entity's entry (the same array when it had none). */
+export function withoutAclEntity(acl: Acl, entity: AclEntity): Acl {
+  const index = acl.findIndex((e) => sameEntity(e.entity, entity));
+  if (index < 0) return acl;
+  return Object.freeze(acl.filter((_, i) => i !== index));
+}
+
+function entryMatches(entry: AclEntry, principal: Principal): boolean {
+  if (entry.entity.type === 'user') return principal.kind === 'user' && entry.entity.id === principal.id;
+  return principal.groups.includes(entry.entity.id);
+}
+
+/** The strongest access the ACL gives the principal, or undefined. O(entries × groups). */
+export function aclAccessOf(acl: Acl, principal: Principal): AclAccess | undefined {
+  let best: AclAccess | undefined;
+  for (const entry of acl) {
+    if (!entryMatches(entry, principal)) continue;
+    if (entry.access === 'read_write') return 'read_write';
+    best = 'read';
+  }
+  return best;
+}
+
+/** True when the ACL gives at least `needed`. */
+export function aclGrants(acl: Acl, principal: Principal, needed: AclAccess): boolean {
+  const access = aclAccessOf(acl, principal);
+  return access === 'read_write' || (access === 'read' && needed === 'read');
+}

@@ -1,0 +1,87 @@
+// The decision procedure (SPEC §8) as one ordered function: every item
+// operation and `can()` go through `decide`. Deny beats everything below it;
+// the first step that answers wins.
+
+import { aclGrants } from './acl.js';
+import type { Acl, AclAccess, Principal } from './types.js';
+
+export type Effect = 'allow' | 'deny' | 'approval_required';
+export type Reason = 'admin' | 'explicit_deny' | 'acl' | 'policy' | 'approval_required' | 'default_deny';
+
+/** The public answer of `can()` (SPEC §8). */
+export interface Decision {
+  readonly allowed: boolean;
+  readonly effect: Effect;
+  readonly reason: Reason;
+  /** For `explicit_deny` and `policy`: the first deciding policy by name then id. */
+  readonly policyId?: string;
+  /** For `approval_required`: every such policy, by name then id. */
+  readonly policyIds?: readonly string[];
+}
+
+/** What the Allow policies say (steps 4 and 5). */
+export interface AllowVerdict {
+  /** Step 4: the first Allow policy (by name then id) that grants, if any. */
+  readonly policyId: string | undefined;
+  /** True when every step-4 grant is a parent-node list permission (0), which only shows the path toward a grant. */
+  readonly isPathOnly: boolean;
+  /** Step 5: Allow policies that would grant but need a live approval, by name then id. */
+  readonly approvalPolicyIds: readonly string[];
+}
+
+/** The policies' side of a decision; the policy index answers it (lazily, so an ACL allow costs no policy lookup). */
+export interface PolicyEvaluator {
+  /** Step 2: the first matching Deny policy whose conditions hold, by name then id. */
+  denyingPolicy(): string | undefined;
+  /** Steps 4–5. */
+  allowing(): AllowVerdict;
+}
+
+export interface DecisionRequest {
+  readonly principal: Principal;
+  /** The ACL of the item §5's ACL column names; undefined when no ACL applies (missing item, non-item action). */
+  readonly acl: Acl | undefined;
+  readonly aclAccess: AclAccess | undefined;
+  readonly policies: PolicyEvaluator;
+}
+
+/** A decision and, for an allow, whether it only shows the path toward a grant. */
+export interface DetailedDecision {
+  readonly decision: Decision;
+  readonly isPathOnly: boolean;
+}
+
+const ADMIN: Decision = Object.freeze({ allowed: true, effect: 'allow', reason: 'admin' });
+const ACL: Decision = Object.freeze({ allowed: true, effect: 'allow', reason: 'acl' });
+const DEFAULT_DENY: Decision = Object.freeze({ allowed: false, effect: 'deny', reason: 'default_deny' });
+
+/** SPEC §8, one step per line. Cost: the policy index's lookups plus O(ACL entries). */
+export function decideDetailed(request: DecisionRequest): DetailedDecision {
+  const { principal, acl, aclAccess, policies } = request;
+  // 1. Admins may do everything.
+  if (principal.isAdmin) return { decision: ADMIN, isPathOnly: false };
+  // 2. A matching Deny whose conditions hold wins over everything below.
+  const denyId = policies.denyingPolicy();
+  if (denyId !== undefined) return { decision: Object.freeze({ allowed: false, effect: 'deny', reason: 'explicit_deny', policyId: denyId }), isPathOnly: false };
+  // 3. An ACL entry on the item §5 names.
+  if (acl !== undefined && aclAccess !== undefined && aclGrants(acl, principal, aclAccess)) return { decision: ACL, isPathOnly: false };
+  // 4. An Allow policy that grants (with a live approval where it asks for one).
+  const allow = policies.allowing();
+  if (allow.policyId !== undefined) return { decision: Object.freeze({ allowed: true, effect: 'allow', reason: 'policy', policyId: allow.policyId }), isPathOnly: allow.isPathOnly };
+  // 5. Allow policies that would grant, but only after an approval.
+  if (allow.approvalPolicyIds.length > 0) {
+    return { decision: Object.freeze({ allowed: false, effect: 'approval_required', reason: 'approval_required', policyIds: Object.freeze([...allow.approvalPolicyIds]) }), isPathOnly: false };
+  }
+  // 6. Nothing grants it.
+  return { decision: DEFAULT_DENY, isPathOnly: false };
+}
+
+export function decide(request: DecisionRequest): Decision {
+  return decideDetailed(request).decision;
+}
+
+/** The policy side of a store without policies: nothing denies, nothing allows. */
+export const NO_POLICIES: PolicyEvaluator = Object.freeze({
+  denyingPolicy: () => undefined,
+  allowing: (): AllowVerdict => ({ policyId: undefined, isPathOnly: false, approvalPolicyIds: [] }),
+});

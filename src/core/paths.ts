@@ -1,0 +1,100 @@
+// Path rules (SPEC §2): absolute, `/`-separated, NFC, segments of 1–255 UTF-8
+// bytes without `.`/`..`/control characters/`*`, depth ≤ 64, length ≤ 4096
+// bytes. A parsed path is the list of its NFC segments; `/` is the empty list.
+
+import { validationError, type ErrorDetail } from './errors.js';
+import { isWellFormed } from './validate.js';
+
+export const MAX_SEGMENT_BYTES = 255;
+export const MAX_DEPTH = 64;
+export const MAX_PATH_BYTES = 4096;
+
+/** A valid, normalised path: its segments and its canonical string. */
+export interface ParsedPath {
+  readonly segments: readonly string[];
+  /** Canonical form: `/` for the root, else `/a/b` (NFC, no trailing slash). */
+  readonly path: string;
+}
+
+export const ROOT_PATH: ParsedPath = Object.freeze({ segments: Object.freeze([]) as readonly string[], path: '/' });
+
+// U+0000–U+001F and U+007F, and `*` (reserved for policy resource patterns).
+const FORBIDDEN_CHARACTER = /[\u0000-\u001f\u007f*]/;
+
+/** UTF-8 length of a well-formed string without allocating. O(length). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      bytes += 4; // a surrogate pair: one 4-byte code point
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Every problem of `input` as a path, or the parsed path. `pointer` names the
+ * argument in error details (`/path`, `/resource`, …).
+ */
+export function checkPath(input: unknown, pointer = '/path'): { path: ParsedPath } | { problems: ErrorDetail[] } {
+  if (typeof input !== 'string') return { problems: [{ pointer, message: 'must be a string' }] };
+  if (!isWellFormed(input)) return { problems: [{ pointer, message: 'is not valid Unicode (it holds a lone surrogate)' }] };
+  if (!input.startsWith('/')) return { problems: [{ pointer, message: 'must be absolute (start with `/`)' }] };
+  const text = input.normalize('NFC');
+  if (text === '/') return { path: ROOT_PATH };
+  // One trailing slash is ignored; a second one leaves an empty segment.
+  const body = text.endsWith('/') ? text.slice(1, -1) : text.slice(1);
+  const segments = body.split('/');
+  const problems: ErrorDetail[] = [];
+  for (const [index, segment] of segments.entries()) {
+    const where = `segment ${index + 1}`;
+    if (segment === '') problems.push({ pointer, message: `${where} is empty (\`//\`)` });
+    else if (segment === '.' || segment === '..') problems.push({ pointer, message: `${where} is \`${segment}\`, which is not allowed` });
+    else if (FORBIDDEN_CHARACTER.test(segment)) problems.push({ pointer, message: `${where} holds a control character or \`*\`` });
+    else if (utf8Length(segment) > MAX_SEGMENT_BYTES) problems.push({ pointer, message: `${where} is longer than ${MAX_SEGMENT_BYTES} bytes` });
+  }
+  if (segments.length > MAX_DEPTH) problems.push({ pointer, message: `is deeper than ${MAX_DEPTH} segments` });
+  const path = '/' + segments.join('/');
+  if (utf8Length(path) > MAX_PATH_BYTES) problems.push({ pointer, message: `is longer than ${MAX_PATH_BYTES} bytes` });
+  if (problems.length > 0) return { problems };
+  return { path: { segments: Object.freeze(segments), path } };
+}
+
+/** Parses a path or throws VALIDATION naming every problem. */
+export function parsePath(input: unknown, pointer = '/path'): ParsedPath {
+  const result = checkPath(input, pointer);
+  if ('problems' in result) throw validationError(result.problems);
+  return result.path;
+}
+
+/** The parent of a non-root path. */
+export function parentOf(path: ParsedPath): ParsedPath {
+  if (path.segments.length <= 1) return ROOT_PATH;
+  const segments = path.segments.slice(0, -1);
+  return { segments, path: '/' + segments.join('/') };
+}
+
+/** The last segment (the item's name); `''` for the root. */
+export function nameOf(path: ParsedPath): string {
+  return path.segments[path.segments.length - 1] ?? '';
+}
+
+/** Joins a directory path and a child name. */
+export function childPath(parent: string, name: string): string {
+  return parent === '/' ? `/${name}` : `${parent}/${name}`;
+}
+
+/** The ancestors of a path, root first, the path itself excluded. O(depth). */
+export function ancestorsOf(path: ParsedPath): string[] {
+  const out = ['/'];
+  let current = '';
+  for (let i = 0; i < path.segments.length - 1; i++) {
+    current += '/' + path.segments[i]!;
+    out.push(current);
+  }
+  return path.segments.length === 0 ? [] : out;
+}

@@ -1,0 +1,75 @@
+// Sealing at rest (SPEC §11): AES-256-GCM with a random 96-bit nonce per value
+// and additional data that binds each ciphertext to where it is stored, so a
+// record edited, truncated or moved to another key fails to open.
+// Sub-keys are derived from the host's key with HKDF, one per purpose.
+
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const FORMAT = 1; // first byte of every sealed value: lets a later format be told apart
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = 1 + NONCE_BYTES + TAG_BYTES;
+
+export const KEY_BYTES = 32;
+
+/** The store's keys, derived from the host's 32-byte key. */
+export interface StoreKeys {
+  /** Seals metadata records (items, ACLs, policies, approvals, bookkeeping). */
+  readonly records: Buffer;
+  /** Seals secret values. */
+  readonly values: Buffer;
+  /** Signs opaque tokens (page tokens). */
+  readonly tokens: Buffer;
+}
+
+function derive(master: Uint8Array, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, 'coffer/v1', purpose, KEY_BYTES));
+}
+
+export function deriveKeys(master: Uint8Array): StoreKeys {
+  return Object.freeze({ records: derive(master, 'records'), values: derive(master, 'values'), tokens: derive(master, 'tokens') });
+}
+
+export function randomKey(): Uint8Array {
+  return new Uint8Array(randomBytes(KEY_BYTES));
+}
+
+/** format ‖ nonce ‖ tag ‖ ciphertext. */
+export function seal(key: Buffer, plaintext: Uint8Array, additionalData: string): Uint8Array {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(Buffer.from(additionalData, 'utf8'));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+  out[0] = FORMAT;
+  nonce.copy(out, 1);
+  cipher.getAuthTag().copy(out, 1 + NONCE_BYTES);
+  body.copy(out, HEADER_BYTES);
+  return out;
+}
+
+/** The plaintext, or undefined when the value does not authenticate (wrong key, edited, moved, truncated). */
+export function unseal(key: Buffer, sealed: Uint8Array, additionalData: string): Buffer | undefined {
+  if (sealed.length < HEADER_BYTES || sealed[0] !== FORMAT) return undefined;
+  const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(1, 1 + NONCE_BYTES));
+    decipher.setAAD(Buffer.from(additionalData, 'utf8'));
+    decipher.setAuthTag(bytes.subarray(1 + NONCE_BYTES, HEADER_BYTES));
+    return Buffer.concat([decipher.update(bytes.subarray(HEADER_BYTES)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** HMAC-SHA256 of `text`, base64url. */
+export function sign(key: Buffer, text: string): string {
+  return createHmac('sha256', key).update(text).digest('base64url');
+}
+
+/** Constant-time check of a signature made by `sign`. */
+export function verify(key: Buffer, text: string, signature: string): boolean {
+  const expected = Buffer.from(sign(key, text));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

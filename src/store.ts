@@ -1,0 +1,292 @@
+// openStore (SPEC §12): checks the options, resolves the key, opens the
+// adapter, checks the key, loads the state (tree and indexes) and hands out
+// sessions. The store engine runs every write through one queue: compute the
+// change from the published state, write it as one adapter batch, publish
+// the new state only after the batch resolved — nothing to roll back.
+
+import { randomUUID } from 'node:crypto';
+import { freeze } from 'immer';
+import type { StorageAdapter } from './adapter.js';
+import { deliver, type AuditEvent, type AuditSink } from './audit.js';
+import { encodeChanges, FORMAT_VERSION, ItemDecoder, itemKey, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
+import { deriveKeys, KEY_BYTES, randomKey, type StoreKeys } from './crypto.js';
+import { closed, CofferError, corrupt, storageFailure, validationError, wrongKey, type ErrorDetail } from './core/errors.js';
+import { DEFAULT_MAX_SECRET_BYTES, type Change, type ItemState } from './core/items.js';
+import { checkPath } from './core/paths.js';
+import { newRoot } from './core/tree.js';
+import type { ItemNode } from './core/types.js';
+import { isPlainObject } from './core/validate.js';
+import { WriteQueue } from './write-queue.js';
+import { CofferSession, type Session, type SessionContext } from './session.js';
+
+export type KeyProvider = () => Promise<Uint8Array>;
+
+export interface StoreOptions {
+  readonly adapter: StorageAdapter;
+  /** 32 bytes, or a provider; optional only on a non-persistent adapter. */
+  readonly key?: Uint8Array | KeyProvider;
+  /** Epoch milliseconds; default `Date.now`. Called unbound. */
+  readonly clock?: () => number;
+  readonly onAudit?: AuditSink;
+  readonly maxSecretBytes?: number;
+  /** A source of new ids (default `crypto.randomUUID`), for hosts' snapshot tests. */
+  readonly newId?: () => string;
+}
+
+export interface Store {
+  /** A session acting as `principal`; throws VALIDATION for a malformed principal and CLOSED after close. */
+  as(principal: unknown, context?: SessionContext): Session;
+  /** Waits for queued writes, then releases the adapter; later calls → CLOSED. */
+  close(): Promise<void>;
+}
+
+/** The whole in-memory state; immutable, replaced as a whole on publish. */
+export interface StoreState extends ItemState {}
+
+const ROOT_CREATOR = 'coffer';
+
+// A memory adapter opened without a key gets a random one, kept per adapter so
+// that a store closed and opened again on the same adapter can still read it.
+const generatedKeys = new WeakMap<StorageAdapter, Uint8Array>();
+
+/** Maps an adapter failure to STORAGE (or CORRUPT for LevelDB's corruption errors). */
+export function adapterError(error: unknown, doing: string): CofferError {
+  if (error instanceof CofferError) return error;
+  const codes = new Set<string>();
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.add(code);
+  }
+  if (codes.has('LEVEL_CORRUPTION')) return corrupt(`The storage is corrupt (while ${doing})`, error);
+  if (codes.has('LEVEL_LOCKED')) return storageFailure(`The store is in use: another process or store holds it open (while ${doing})`, error);
+  return storageFailure(`The storage failed while ${doing}`, error);
+}
+
+interface CheckedOptions {
+  readonly adapter: StorageAdapter;
+  readonly clock: () => number;
+  readonly onAudit: AuditSink | undefined;
+  readonly maxSecretBytes: number;
+  readonly newId: () => string;
+}
+
+function checkOptions(input: unknown): CheckedOptions {
+  if (!isPlainObject(input)) throw validationError([{ pointer: '', message: 'options must be an object' }]);
+  const problems: ErrorDetail[] = [];
+  const adapter = input.adapter as StorageAdapter | undefined;
+  const isAdapter =
+    typeof adapter === 'object' &&
+    adapter !== null &&
+    ['open', 'close', 'get', 'batch', 'iterate'].every((m) => typeof (adapter as unknown as Record<string, unknown>)[m] === 'function');
+  if (!isAdapter) problems.push({ pointer: '/adapter', message: 'must be a storage adapter (open, close, get, batch, iterate)' });
+  const key = input.key;
+  if (key !== undefined && typeof key !== 'function' && !(key instanceof Uint8Array)) problems.push({ pointer: '/key', message: 'must be a Uint8Array of 32 bytes or a key provider' });
+  if (key instanceof Uint8Array && key.length !== KEY_BYTES) problems.push({ pointer: '/key', message: `must be ${KEY_BYTES} bytes, not ${key.length}` });
+  if (key === undefined && isAdapter && adapter.persistent !== false) problems.push({ pointer: '/key', message: 'is required on a persistent adapter' });
+  for (const name of ['clock', 'onAudit', 'notify', 'newId'] as const) {
+    if (input[name] !== undefined && typeof input[name] !== 'function') problems.push({ pointer: `/${name}`, message: 'must be a function' });
+  }
+  const max = input.maxSecretBytes;
+  if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max >= 1)) problems.push({ pointer: '/maxSecretBytes', message: 'must be a positive integer' });
+  if (problems.length > 0) throw validationError(problems);
+  return {
+    adapter: adapter!,
+    clock: (input.clock as (() => number) | undefined) ?? Date.now,
+    onAudit: input.onAudit as AuditSink | undefined,
+    maxSecretBytes: (max as number | undefined) ?? DEFAULT_MAX_SECRET_BYTES,
+    newId: (input.newId as (() => string) | undefined) ?? randomUUID,
+  };
+}
+
+async function resolveKey(options: Record<string, unknown>, adapter: StorageAdapter): Promise<Uint8Array> {
+  const key = options.key;
+  if (key === undefined) {
+    let generated = generatedKeys.get(adapter);
+    if (generated === undefined) {
+      generated = randomKey();
+      generatedKeys.set(adapter, generated);
+    }
+    return generated;
+  }
+  if (key instanceof Uint8Array) return key;
+  let provided: unknown;
+  try {
+    provided = await (key as KeyProvider)();
+  } catch (cause) {
+    throw new CofferError('VALIDATION', 'The key provider failed', { details: [{ pointer: '/key', message: 'the key provider threw' }], cause });
+  }
+  if (!(provided instanceof Uint8Array) || provided.length !== KEY_BYTES) {
+    throw validationError([{ pointer: '/key', message: `the key provider must return ${KEY_BYTES} bytes` }]);
+  }
+  return provided;
+}
+
+/** Opens a store on `options.adapter` (SPEC §12). */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const checked = checkOptions(options);
+  const masterKey = await resolveKey(options as unknown as Record<string, unknown>, checked.adapter);
+  const keys = deriveKeys(masterKey);
+  const { adapter } = checked;
+  try {
+    await adapter.open();
+  } catch (error) {
+    throw adapterError(error, 'opening');
+  }
+  try {
+    const loaded = await loadOrCreate(adapter, keys, checked);
+    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision);
+  } catch (error) {
+    // Release what was opened (LevelDB's lock) so the right key can open it next.
+    await adapter.close().catch(() => undefined);
+    throw adapterError(error, 'loading');
+  }
+}
+
+async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: CheckedOptions): Promise<{ state: StoreState; revision: number }> {
+  const check = await adapter.get(KEYS.keyCheck);
+  if (check === undefined) {
+    for await (const _ of adapter.iterate({ limit: 1 })) throw corrupt('The storage holds data but no coffer key check: it is not a coffer store');
+    return createNew(adapter, keys, options);
+  }
+  if (!keyCheckOpens(keys, check)) throw wrongKey();
+  const format = await adapter.get(KEYS.format);
+  if (format === undefined) throw corrupt('The format record is missing');
+  const version = openRecord(keys, KEYS.format, format);
+  if (version !== FORMAT_VERSION) throw corrupt(`The storage format \`${String(version)}\` is not one this version of coffer reads`);
+  const revisionValue = await adapter.get(KEYS.revision);
+  if (revisionValue === undefined) throw corrupt('The revision record is missing');
+  const revision = openRecord(keys, KEYS.revision, revisionValue);
+  if (typeof revision !== 'number' || !Number.isInteger(revision)) throw corrupt('The revision record does not decode');
+  const root = await loadTree(adapter, keys);
+  return { state: { root }, revision };
+}
+
+async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: CheckedOptions): Promise<{ state: StoreState; revision: number }> {
+  const root = newRoot(options.newId(), options.clock(), ROOT_CREATOR);
+  const revision = 1;
+  await adapter.batch([
+    { type: 'put', key: KEYS.format, value: sealRecord(keys, KEYS.format, FORMAT_VERSION) },
+    { type: 'put', key: KEYS.keyCheck, value: keyCheckValue(keys) },
+    ...encodeChanges(keys, [{ kind: 'putItem', path: '/', node: root }], revision),
+  ]);
+  return { state: { root }, revision };
+}
+
+interface LoadingNode extends Omit<ItemNode, 'children'> {
+  children: Map<string, LoadingNode> | undefined;
+}
+
+/**
+ * Reads every item record in key order: a parent's key is a prefix of its
+ * children's, so it always comes first. O(items); no immer draft per item —
+ * the finished tree is frozen once.
+ */
+async function loadTree(adapter: StorageAdapter, keys: StoreKeys): Promise<ItemNode> {
+  const decoder = new ItemDecoder(keys);
+  const directories = new Map<string, LoadingNode>();
+  let root: LoadingNode | undefined;
+  for await (const [key, value] of adapter.iterate(prefixRange(KEYS.itemPrefix))) {
+    const checked = checkPath(key.slice(KEYS.itemPrefix.length));
+    if ('problems' in checked || itemKey(checked.path.path) !== key) throw corrupt(`The key \`${key}\` does not name an item path`);
+    const { segments, path } = checked.path;
+    const item = decoder.decode(key, value, segments[segments.length - 1] ?? '');
+    const node: LoadingNode = { ...item, children: item.type === 'directory' ? new Map() : undefined };
+    if (segments.length === 0) {
+      if (item.type !== 'directory') throw corrupt('The root record is not a directory');
+      root = node;
+    } else {
+      const parentPath = segments.length === 1 ? '/' : '/' + segments.slice(0, -1).join('/');
+      const parent = directories.get(parentPath);
+      if (parent === undefined) throw corrupt(`The item \`${path}\` has no parent directory`);
+      parent.children!.set(node.name, node);
+    }
+    if (node.children !== undefined) directories.set(path, node);
+  }
+  if (root === undefined) throw corrupt('The root directory record is missing');
+  return freeze(root as unknown as ItemNode, true);
+}
+
+/** The running store: state, queue, adapter, audit. Sessions call into it. */
+export class StoreEngine implements Store {
+  private published: StoreState;
+  private revision: number;
+  private isClosed = false;
+  private readonly queue = new WriteQueue();
+
+  constructor(
+    readonly adapter: StorageAdapter,
+    readonly keys: StoreKeys,
+    readonly options: CheckedOptions,
+    state: StoreState,
+    revision: number,
+  ) {
+    this.published = state;
+    this.revision = revision;
+  }
+
+  as(principal: unknown, context?: SessionContext): Session {
+    if (this.isClosed) throw closed();
+    return new CofferSession(this, principal, context);
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    await this.queue.drained();
+    try {
+      await this.adapter.close();
+    } catch (error) {
+      throw adapterError(error, 'closing');
+    }
+  }
+
+  now(): number {
+    const clock = this.options.clock;
+    return clock();
+  }
+
+  /** The published state; CLOSED after close. */
+  state(): StoreState {
+    if (this.isClosed) throw closed();
+    return this.published;
+  }
+
+  /**
+   * Runs one write: `compute` sees the last published state and returns the
+   * change; its records go to the adapter as one batch; the state is
+   * published after the batch resolved. A change without records writes nothing.
+   */
+  write<R>(compute: (state: StoreState, now: number) => Change<R>): Promise<Change<R>> {
+    if (this.isClosed) return Promise.reject(closed());
+    return this.queue.run(async () => {
+      if (this.isClosed) throw closed();
+      const change = compute(this.published, this.now());
+      if (change.records.length === 0) return change;
+      const revision = this.revision + 1;
+      const operations = encodeChanges(this.keys, change.records, revision);
+      try {
+        await this.adapter.batch(operations);
+      } catch (error) {
+        throw adapterError(error, 'writing');
+      }
+      this.revision = revision;
+      this.published = change.state as StoreState;
+      return change;
+    });
+  }
+
+  /** Reads one adapter key; STORAGE on failure, CLOSED after close. */
+  async read(key: string): Promise<Uint8Array | undefined> {
+    if (this.isClosed) throw closed();
+    try {
+      return await this.adapter.get(key);
+    } catch (error) {
+      if (this.isClosed) throw closed();
+      throw adapterError(error, 'reading');
+    }
+  }
+
+  audit(event: AuditEvent): void {
+    deliver(this.options.onAudit, event);
+  }
+}

@@ -1,0 +1,40 @@
+// fakeClock (SPEC §12): a manual clock for tests. `now` is a closure, so the
+// store may call it unbound (`clock: c.now`). A string without an offset is
+// read as UTC, whatever the machine's time zone.
+
+export interface FakeClock {
+  now(): number;
+  set(time: number | string): void;
+  advance(milliseconds: number): void;
+}
+
+/** 2024-01-01T00:00:00.000Z, the default start. */
+export const DEFAULT_FAKE_CLOCK_START = Date.UTC(2024, 0, 1);
+
+const HAS_OFFSET = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;
+
+function toEpoch(time: number | string): number {
+  if (typeof time === 'number') {
+    if (!Number.isFinite(time)) throw new TypeError('fakeClock: a time must be a finite number of milliseconds');
+    return time;
+  }
+  // Date-only strings are UTC already; date-times without an offset get one.
+  const text = time.includes('T') || time.includes(' ') ? (HAS_OFFSET.test(time) ? time : `${time.replace(' ', 'T')}Z`) : time;
+  const epoch = Date.parse(text);
+  if (Number.isNaN(epoch)) throw new TypeError(`fakeClock: \`${time}\` is not an ISO-8601 time`);
+  return epoch;
+}
+
+export function fakeClock(start: number | string = DEFAULT_FAKE_CLOCK_START): FakeClock {
+  let current = toEpoch(start);
+  return {
+    now: () => current,
+    set: (time) => {
+      current = toEpoch(time);
+    },
+    advance: (milliseconds) => {
+      if (!Number.isFinite(milliseconds)) throw new TypeError('fakeClock: advance takes a finite number of milliseconds');
+      current += milliseconds;
+    },
+  };
+}
