@@ -1,0 +1,135 @@
+// The memory StorageAdapter (SPEC §11): not persistent, data lives as long as
+// the adapter object. One persistent AVL tree (./tree.ts); a batch builds a
+// new root aside and swaps it in, so it is atomic and iteration reads a snapshot.
+
+import type { BatchOperation, RangeOptions, StorageAdapter } from '../../src/adapter.js';
+import { findNode, insertEntry, newEditToken, nodesInRange, removeEntry, type TreeNode } from './tree.js';
+
+/**
+ * Costs, N keys in the store:
+ * - get: O(log N) key comparisons, plus a copy of the value.
+ * - batch of m operations: O(m log N); a node the batch already copied is
+ *   updated in place by its later operations, so each node is copied at most once.
+ * - iterate: O(1) snapshot, O(log N) to the first entry, O(1) amortised per
+ *   entry after (plus a copy of each value); stopping early costs nothing more.
+ * - open / close: O(1); close keeps the data for the next open (like memory-level).
+ */
+export function memoryAdapter(): StorageAdapter {
+  // INVARIANT: `root` is only ever replaced, never mutated, once published.
+  let root: TreeNode | undefined;
+  let isOpen = false;
+  // Counts opens, so an iteration can tell that the adapter closed under it
+  // even when it was opened again since.
+  let openCount = 0;
+
+  function assertOpen(): void {
+    if (!isOpen) throw codedError(Error, 'Database is not open', 'LEVEL_DATABASE_NOT_OPEN');
+  }
+
+  async function* iterate(range: RangeOptions = {}): AsyncGenerator<readonly [string, Uint8Array]> {
+    assertOpen();
+    checkRange(range);
+    const openedAs = openCount;
+    const snapshot = root;
+    const limit = limitOf(range.limit);
+    let count = 0;
+    for (const node of nodesInRange(snapshot, range, range.reverse === true)) {
+      if (count >= limit) return;
+      count += 1;
+      // Mirrors LevelDB: an iterator does not outlive the close of its database.
+      if (!isOpen || openCount !== openedAs) {
+        throw codedError(Error, 'Iterator is not open: the adapter was closed', 'LEVEL_ITERATOR_NOT_OPEN');
+      }
+      yield [node.key, node.value.slice()] as const;
+    }
+  }
+
+  return {
+    persistent: false,
+
+    async open() {
+      if (isOpen) return;
+      isOpen = true;
+      openCount += 1;
+    },
+
+    async close() {
+      isOpen = false;
+    },
+
+    async get(key) {
+      assertOpen();
+      checkKey(key);
+      // A copy: the caller may change the bytes it gets without changing ours.
+      return findNode(root, key)?.value.slice();
+    },
+
+    async batch(operations) {
+      assertOpen();
+      // Check everything before touching anything: a bad operation writes nothing.
+      if (!Array.isArray(operations)) {
+        throw codedError(TypeError, 'A batch must be an array of operations', 'LEVEL_INVALID_BATCH');
+      }
+      operations.forEach(checkOperation);
+      const token = newEditToken();
+      let next = root;
+      for (const operation of operations as readonly BatchOperation[]) {
+        next =
+          operation.type === 'put'
+            ? // A copy: the caller may reuse its buffer once the batch resolved.
+              insertEntry(next, operation.key, operation.value.slice(), token)
+            : removeEntry(next, operation.key, token);
+      }
+      root = next;
+    },
+
+    iterate,
+  };
+}
+
+/** `limit` as a count: absent, negative or not an integer means no limit (as in LevelDB). */
+function limitOf(limit: number | undefined): number {
+  return typeof limit === 'number' && Number.isInteger(limit) && limit >= 0 ? limit : Infinity;
+}
+
+// Keys must be well-formed UTF-16: a lone surrogate has no UTF-8 encoding, so
+// it has no place in byte order (LevelDB would silently store U+FFFD instead).
+const loneSurrogate = /[\uD800-\uDFFF]/u;
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') {
+    throw codedError(TypeError, 'A key must be a string', 'LEVEL_INVALID_KEY');
+  }
+  if (loneSurrogate.test(key)) {
+    throw codedError(TypeError, 'A key must be well-formed UTF-16 (no lone surrogate)', 'LEVEL_INVALID_KEY');
+  }
+}
+
+function checkOperation(operation: unknown): void {
+  if (typeof operation !== 'object' || operation === null) {
+    throw codedError(TypeError, 'A batch operation must be an object', 'LEVEL_INVALID_BATCH');
+  }
+  const { type, key, value } = operation as { type?: unknown; key?: unknown; value?: unknown };
+  if (type !== 'put' && type !== 'del') {
+    throw codedError(TypeError, "A batch operation's type must be 'put' or 'del'", 'LEVEL_INVALID_BATCH');
+  }
+  checkKey(key);
+  if (type === 'put' && !(value instanceof Uint8Array)) {
+    throw codedError(TypeError, 'A value must be a Uint8Array', 'LEVEL_INVALID_VALUE');
+  }
+}
+
+function checkRange(range: RangeOptions): void {
+  for (const bound of [range.gt, range.gte, range.lt, range.lte]) {
+    if (bound !== undefined) checkKey(bound);
+  }
+}
+
+/** An error carrying a LevelDB-style `code`, so the store maps both adapters' failures alike. */
+function codedError(
+  Kind: ErrorConstructor | TypeErrorConstructor,
+  message: string,
+  code: string,
+): Error & { code: string } {
+  return Object.assign(new Kind(message), { code });
+}
