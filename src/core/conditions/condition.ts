@@ -1,0 +1,419 @@
+// Conditions of a policy (SPEC §7): parse (ajv + semantic checks, every problem
+// with its JSON pointer) → normalised `Condition` → `CompiledCondition` (numeric
+// IP ranges, resolved schedule instants, per-zone offset tables) → per-decision
+// checks that never parse a string. `evaluateCondition` is the pure §7.4 entry.
+
+import type { ErrorObject } from 'ajv';
+import { CofferError, validationError, invalid, type ErrorDetail } from '../errors.js';
+import { schemaValidator, detailsFromAjv, isPlainObject } from '../validate.js';
+import { compileIpList, ipListContains, parseClientAddress, parseIpList, type ClientAddress, type CompiledIpList } from './ip.js';
+import {
+  WEEKDAYS,
+  compileDateSchedule,
+  compileDaysSchedule,
+  isValidTimeZone,
+  parseLocalDateTime,
+  parseTimeOfDay,
+  scheduleHolds,
+  instantOfLocal,
+  zoneOffsets,
+  type CompiledSchedule,
+  type Weekday,
+} from './schedule.js';
+
+// ---------------------------------------------------------------- types
+
+export interface DateSchedule {
+  readonly fromDate: string;
+  readonly toDate: string;
+  readonly timezone: string;
+}
+
+export interface DaysSchedule {
+  readonly fromTime: string;
+  readonly toTime: string;
+  readonly timezone: string;
+  readonly days: readonly Weekday[];
+}
+
+/** At least one of the two schedules is present. */
+export interface TimeOfAccess {
+  readonly dateSchedule?: DateSchedule;
+  readonly daysSchedule?: DaysSchedule;
+}
+
+export interface ApprovalBlock {
+  approvers: { userIds?: string[]; tags?: string[] };
+  validFor: number;
+  isValidForInDays: boolean;
+  timeToApprove: number;
+  notificationMedium: string | string[];
+}
+
+/** The normalised JSON form (§7): the three keys always present, in this order. */
+export interface Condition {
+  readonly ipAddress: string | null;
+  readonly timeOfAccess: TimeOfAccess | null;
+  readonly approval: ApprovalBlock | null;
+}
+
+export interface CompiledApproval {
+  readonly block: ApprovalBlock;
+  /** validFor in ms (days of 24 h or minutes). */
+  readonly validForMs: number;
+  /** timeToApprove in ms (minutes). */
+  readonly timeToApproveMs: number;
+}
+
+export interface CompiledCondition {
+  readonly condition: Condition;
+  readonly ipList: CompiledIpList | null;
+  readonly schedule: CompiledSchedule | null;
+  readonly approval: CompiledApproval | null;
+}
+
+export type ConditionPart = 'ipAddress' | 'timeOfAccess';
+
+export interface ConditionOutcome {
+  satisfied: boolean;
+  failed: ConditionPart[];
+  approvalRequired: boolean;
+}
+
+export type { ClientAddress };
+
+// ---------------------------------------------------------------- limits
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+// An approval's end (approvedAt or createdAt + duration) must be a valid JS date
+// (≤ 8.64e15 ms) for any request made before the year 10000 (253402300800000 ms):
+// at most 8.64e15 − 253402300800000 ms = 97,067,103 days = 139,776,628,320 minutes.
+export const MAX_VALID_FOR_DAYS = 97_067_103;
+export const MAX_MINUTES = MAX_VALID_FOR_DAYS * 1440;
+
+// ---------------------------------------------------------------- schema
+
+const idList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+
+const CONDITION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ipAddress: { type: ['string', 'null'] },
+    timeOfAccess: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: {
+        dateSchedule: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['fromDate', 'toDate'],
+          properties: { fromDate: { type: 'string' }, toDate: { type: 'string' }, timezone: { type: 'string' } },
+        },
+        daysSchedule: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['fromTime', 'toTime'],
+          properties: {
+            fromTime: { type: 'string' },
+            toTime: { type: 'string' },
+            timezone: { type: 'string' },
+            days: { type: ['array', 'null'], items: { type: 'string' } },
+          },
+        },
+      },
+    },
+    approval: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      required: ['approvers', 'validFor', 'timeToApprove', 'notificationMedium'],
+      properties: {
+        approvers: { type: 'object', additionalProperties: false, properties: { userIds: idList, tags: idList } },
+        validFor: { type: 'integer', minimum: 1 },
+        isValidForInDays: { type: 'boolean' },
+        timeToApprove: { type: 'integer', minimum: 1 },
+        notificationMedium: { type: ['string', 'array'], minLength: 1, minItems: 1, items: { type: 'string', minLength: 1 } },
+      },
+    },
+  },
+} as const;
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  null: 'null',
+  object: 'an object',
+  array: 'an array',
+  integer: 'an integer',
+  boolean: 'true or false',
+  number: 'a number',
+};
+
+/** ajv's `must be string,null` → `must be a string or null`. */
+function readableAjvErrors(errors: readonly ErrorObject[] | null | undefined): ErrorObject[] {
+  return (errors ?? []).map((e) => {
+    if (e.keyword !== 'type') return e;
+    const types = String((e.params as { type?: unknown }).type ?? '').split(',');
+    return { ...e, message: `must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}` };
+  });
+}
+
+// ---------------------------------------------------------------- parse
+
+type Raw = Record<string, unknown>;
+
+const isPresent = (value: unknown): boolean => value !== undefined && value !== null;
+
+/**
+ * Parses a condition (object or JSON string, or null/undefined/''/{} = no condition → null).
+ * Throws VALIDATION with every problem, pointers prefixed by `base` ('' for
+ * evaluateCondition, '/condition' in a policy body). accessType 'Deny' makes an
+ * approval block a VALIDATION error at `${base}/approval`.
+ * A condition whose three parts are all absent or null is no condition (null).
+ */
+export function parseCondition(input: unknown, base = '', accessType: 'Allow' | 'Deny' = 'Allow'): Condition | null {
+  let value = input;
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') {
+    if (value.trim() === '') return null;
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      throw invalid(base, 'is not valid JSON');
+    }
+    if (value === null) return null;
+  }
+  if (!isPlainObject(value)) throw invalid(base, 'must be an object or a JSON string of one');
+
+  const validate = schemaValidator('coffer/condition', CONDITION_SCHEMA);
+  const details: ErrorDetail[] = validate(value) ? [] : detailsFromAjv(readableAjvErrors(validate.errors), base);
+  details.push(...semanticProblems(value, base, accessType));
+  if (details.length > 0) throw validationError(dedupe(details));
+  return normalise(value);
+}
+
+function dedupe(details: readonly ErrorDetail[]): ErrorDetail[] {
+  const seen = new Set<string>();
+  return details.filter((d) => {
+    const key = `${d.pointer}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The checks a schema cannot express; each looks only at parts of the right type. */
+function semanticProblems(condition: Raw, base: string, accessType: 'Allow' | 'Deny'): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const ip = condition.ipAddress;
+  if (typeof ip === 'string' && ip !== '') {
+    for (const message of parseIpList(ip).problems) out.push({ pointer: `${base}/ipAddress`, message });
+  }
+
+  const time = condition.timeOfAccess;
+  if (isPlainObject(time)) {
+    const dates = time.dateSchedule;
+    if (isPlainObject(dates)) {
+      const at = `${base}/timeOfAccess/dateSchedule`;
+      const zone = checkTimeZone(dates.timezone, `${at}/timezone`, out);
+      const from = checkLocalDateTime(dates.fromDate, `${at}/fromDate`, out);
+      const to = checkLocalDateTime(dates.toDate, `${at}/toDate`, out);
+      if (zone !== null && from !== null && to !== null) {
+        const table = zoneOffsets(zone);
+        if (instantOfLocal(table, from) > instantOfLocal(table, to)) {
+          out.push({ pointer: `${at}/toDate`, message: `\`${String(dates.toDate)}\` is before fromDate \`${String(dates.fromDate)}\` in ${zone}` });
+        }
+      }
+    }
+    const days = time.daysSchedule;
+    if (isPlainObject(days)) {
+      const at = `${base}/timeOfAccess/daysSchedule`;
+      checkTimeZone(days.timezone, `${at}/timezone`, out);
+      for (const key of ['fromTime', 'toTime'] as const) {
+        const text = days[key];
+        if (typeof text !== 'string') continue;
+        const parsed = parseTimeOfDay(text);
+        if (typeof parsed === 'string') out.push({ pointer: `${at}/${key}`, message: parsed });
+      }
+      if (Array.isArray(days.days)) {
+        days.days.forEach((day: unknown, i: number) => {
+          if (typeof day === 'string' && !(WEEKDAYS as readonly string[]).includes(day.toUpperCase())) {
+            out.push({ pointer: `${at}/days/${i}`, message: `\`${day}\` is not a weekday (MONDAY … SUNDAY)` });
+          }
+        });
+      }
+    }
+  }
+
+  const approval = condition.approval;
+  if (isPresent(approval) && accessType === 'Deny') {
+    out.push({ pointer: `${base}/approval`, message: 'an approval block is allowed on an Allow policy only' });
+  }
+  if (isPlainObject(approval)) {
+    const inDays = approval.isValidForInDays === true;
+    const maxValidFor = inDays ? MAX_VALID_FOR_DAYS : MAX_MINUTES;
+    if (typeof approval.validFor === 'number' && approval.validFor > maxValidFor) {
+      out.push({ pointer: `${base}/approval/validFor`, message: `must be at most ${maxValidFor} ${inDays ? 'days' : 'minutes'}` });
+    }
+    if (typeof approval.timeToApprove === 'number' && approval.timeToApprove > MAX_MINUTES) {
+      out.push({ pointer: `${base}/approval/timeToApprove`, message: `must be at most ${MAX_MINUTES} minutes` });
+    }
+  }
+  return out;
+}
+
+/** A valid zone name (absent = UTC), or null after recording the problem. */
+function checkTimeZone(value: unknown, pointer: string, out: ErrorDetail[]): string | null {
+  if (value === undefined) return 'UTC';
+  if (typeof value !== 'string') return null; // the schema reported it
+  if (!isValidTimeZone(value)) {
+    out.push({ pointer, message: `\`${value}\` is not a time zone this runtime knows (an IANA name such as \`Europe/Berlin\`)` });
+    return null;
+  }
+  return value;
+}
+
+function checkLocalDateTime(value: unknown, pointer: string, out: ErrorDetail[]): number | null {
+  if (typeof value !== 'string') return null; // the schema reported it
+  const parsed = parseLocalDateTime(value);
+  if (typeof parsed === 'string') {
+    out.push({ pointer, message: parsed });
+    return null;
+  }
+  return parsed;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** A validated raw condition → the §7 normalised form (keys in SPEC order). */
+function normalise(raw: Raw): Condition | null {
+  const ipAddress = typeof raw.ipAddress === 'string' && raw.ipAddress !== '' ? raw.ipAddress : null;
+
+  let timeOfAccess: TimeOfAccess | null = null;
+  if (isPlainObject(raw.timeOfAccess)) {
+    const time = raw.timeOfAccess;
+    const out: { dateSchedule?: DateSchedule; daysSchedule?: DaysSchedule } = {};
+    if (isPlainObject(time.dateSchedule)) {
+      const d = time.dateSchedule;
+      out.dateSchedule = { fromDate: d.fromDate as string, toDate: d.toDate as string, timezone: (d.timezone as string | undefined) ?? 'UTC' };
+    }
+    if (isPlainObject(time.daysSchedule)) {
+      const d = time.daysSchedule;
+      const days = Array.isArray(d.days) ? (d.days as string[]).map((day) => day.toUpperCase() as Weekday) : [];
+      out.daysSchedule = { fromTime: d.fromTime as string, toTime: d.toTime as string, timezone: (d.timezone as string | undefined) ?? 'UTC', days };
+    }
+    if (out.dateSchedule !== undefined || out.daysSchedule !== undefined) timeOfAccess = out;
+  }
+
+  let approval: ApprovalBlock | null = null;
+  if (isPlainObject(raw.approval)) {
+    const a = raw.approval;
+    const approversIn = a.approvers as { userIds?: string[]; tags?: string[] };
+    const approvers: { userIds?: string[]; tags?: string[] } = {};
+    if (approversIn.userIds !== undefined) approvers.userIds = [...approversIn.userIds];
+    if (approversIn.tags !== undefined) approvers.tags = [...approversIn.tags];
+    const medium = a.notificationMedium as string | string[];
+    approval = {
+      approvers,
+      validFor: a.validFor as number,
+      isValidForInDays: a.isValidForInDays === true,
+      timeToApprove: a.timeToApprove as number,
+      notificationMedium: typeof medium === 'string' ? medium : [...medium],
+    };
+  }
+
+  if (ipAddress === null && timeOfAccess === null && approval === null) return null;
+  return deepFreeze({ ipAddress, timeOfAccess, approval });
+}
+
+// ---------------------------------------------------------------- compile and check
+
+/** Compiles a parsed condition once (stored with its policy); no string is parsed per decision. */
+export function compileCondition(condition: Condition): CompiledCondition {
+  const ipList = condition.ipAddress === null ? null : compileIpList(condition.ipAddress);
+  let schedule: CompiledSchedule | null = null;
+  const time = condition.timeOfAccess;
+  if (time !== null) {
+    const d = time.dateSchedule;
+    const w = time.daysSchedule;
+    schedule = Object.freeze({
+      dates: d === undefined ? null : compileDateSchedule(d.fromDate, d.toDate, d.timezone),
+      days: w === undefined ? null : compileDaysSchedule(w.fromTime, w.toTime, w.timezone, w.days),
+    });
+  }
+  const block = condition.approval;
+  const approval =
+    block === null
+      ? null
+      : Object.freeze({
+          block,
+          validForMs: block.validFor * (block.isValidForInDays ? DAY_MS : MINUTE_MS),
+          timeToApproveMs: block.timeToApprove * MINUTE_MS,
+        });
+  return Object.freeze({ condition, ipList, schedule, approval });
+}
+
+/** Parses a request IP once per session (strict §7.1 rules); null when absent, unparseable or zoned. */
+export { parseClientAddress };
+
+/** IP part: no list holds; a missing client holds only for a Deny (fail closed, §7.1/§8). O(log ranges). */
+function ipHolds(compiled: CompiledCondition, client: ClientAddress | null, isDeny: boolean): boolean {
+  const list = compiled.ipList;
+  if (list === null) return true;
+  return client === null ? isDeny : ipListContains(list, client);
+}
+
+/** IP and time parts of a compiled condition (the approval part is §9's). O(log ranges + transitions in a chunk). */
+export function conditionHolds(compiled: CompiledCondition, client: ClientAddress | null, nowMs: number, isDeny: boolean): boolean {
+  return ipHolds(compiled, client, isDeny) && (compiled.schedule === null || scheduleHolds(compiled.schedule, nowMs));
+}
+
+/** The parts that do not hold, in SPEC order. */
+export function failedParts(compiled: CompiledCondition, client: ClientAddress | null, nowMs: number, isDeny: boolean): ConditionPart[] {
+  const failed: ConditionPart[] = [];
+  if (!ipHolds(compiled, client, isDeny)) failed.push('ipAddress');
+  if (compiled.schedule !== null && !scheduleHolds(compiled.schedule, nowMs)) failed.push('timeOfAccess');
+  return failed;
+}
+
+/**
+ * SPEC §7.4, pure: evaluates a condition (object or JSON string) for a request,
+ * as an Allow policy would. Throws VALIDATION for an invalid condition (pointers
+ * relative to the condition) or request (`/ip`, `/now`).
+ */
+export function evaluateCondition(condition: unknown, request: { ip?: string; now: number | Date }): ConditionOutcome {
+  const problems: ErrorDetail[] = [];
+  let parsed: Condition | null = null;
+  try {
+    parsed = parseCondition(condition, '');
+  } catch (error) {
+    if (!(error instanceof CofferError) || error.details === undefined) throw error;
+    problems.push(...error.details);
+  }
+  const req: unknown = request;
+  let nowMs = Number.NaN;
+  let ip: string | undefined;
+  if (!isPlainObject(req)) {
+    problems.push({ pointer: '', message: 'the request must be an object `{ ip?, now }`' });
+  } else {
+    const now = req.now;
+    nowMs = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Number.NaN;
+    if (!Number.isFinite(nowMs) || Math.abs(nowMs) > 8.64e15) {
+      problems.push({ pointer: '/now', message: 'must be epoch milliseconds or a valid Date' });
+    }
+    if (req.ip !== undefined && req.ip !== null && typeof req.ip !== 'string') {
+      problems.push({ pointer: '/ip', message: 'must be a string' });
+    } else if (typeof req.ip === 'string') ip = req.ip;
+  }
+  if (problems.length > 0) throw validationError(problems);
+  if (parsed === null) return { satisfied: true, failed: [], approvalRequired: false };
+  const compiled = compileCondition(parsed);
+  const failed = failedParts(compiled, parseClientAddress(ip), nowMs, false);
+  return { satisfied: failed.length === 0, failed, approvalRequired: parsed.approval !== null };
+}
