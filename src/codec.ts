@@ -7,6 +7,11 @@ import type { BatchOperation } from './adapter.js';
 import { seal, unseal, type StoreKeys } from './crypto.js';
 import { corrupt } from './core/errors.js';
 import type { RecordChange } from './core/items.js';
+import { compileCondition, parseCondition } from './core/conditions/index.js';
+import { ACCESS_LEVELS } from './core/permissions.js';
+import { membersSchema, type Members, type Policy } from './core/policy.js';
+import type { PolicyRecordChange } from './core/policy-ops.js';
+import { checkResource } from './core/resources.js';
 import type { Acl, AclEntry, ItemNode } from './core/types.js';
 import { schemaValidator } from './core/validate.js';
 
@@ -18,6 +23,7 @@ export const KEYS = Object.freeze({
   revision: '!revision',
   itemPrefix: 'item:',
   valuePrefix: 'value:',
+  policyPrefix: 'policy:',
 });
 
 /** The range of every key that starts with `prefix` (`:` + 1 is `;`). */
@@ -177,10 +183,103 @@ export class ItemDecoder {
   }
 }
 
+// ---------------------------------------------------------------- policies
+
+export function policyKey(id: string): string {
+  return KEYS.policyPrefix + id;
+}
+
+interface PolicyRecord {
+  id: string;
+  name: string;
+  description: string;
+  isActive: boolean;
+  isDraft: boolean;
+  isReadOnly: boolean;
+  condition: unknown;
+  members: Members;
+  accessLevel: Policy['accessLevel'];
+  resource: string;
+  boundItemId: string | null;
+  accessType: Policy['accessType'];
+  permissionIds: string[];
+}
+
+const policyRecordSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'description', 'isActive', 'isDraft', 'isReadOnly', 'condition', 'members', 'accessLevel', 'resource', 'boundItemId', 'accessType', 'permissionIds'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    isActive: { type: 'boolean' },
+    isDraft: { type: 'boolean' },
+    isReadOnly: { type: 'boolean' },
+    condition: { type: ['object', 'null'] },
+    members: membersSchema,
+    accessLevel: { enum: [...ACCESS_LEVELS] },
+    resource: { type: 'string' },
+    boundItemId: { type: ['string', 'null'] },
+    accessType: { enum: ['Allow', 'Deny'] },
+    permissionIds: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'string' } },
+  },
+} as const;
+
+function policyRecord(policy: Policy): PolicyRecord {
+  return {
+    id: policy.id,
+    name: policy.name,
+    description: policy.description,
+    isActive: policy.isActive,
+    isDraft: policy.isDraft,
+    isReadOnly: policy.isReadOnly,
+    condition: policy.condition,
+    members: policy.members,
+    accessLevel: policy.accessLevel,
+    resource: policy.resource.text,
+    boundItemId: policy.boundItemId,
+    accessType: policy.accessType,
+    permissionIds: [...policy.permissionIds],
+  };
+}
+
+/** Decodes a policy record at open: the condition is parsed and compiled again. */
+export function decodePolicy(keys: StoreKeys, storageKey: string, sealed: Uint8Array): Policy {
+  const record = openRecord(keys, storageKey, sealed);
+  if (!schemaValidator('policy-record', policyRecordSchema)(record)) throw corrupt(`The record \`${storageKey}\` is not a policy record`);
+  const r = record as PolicyRecord;
+  const resource = checkResource(r.resource);
+  if ('problems' in resource || storageKey !== policyKey(r.id)) throw corrupt(`The record \`${storageKey}\` does not decode`);
+  let condition;
+  try {
+    condition = parseCondition(r.condition, '/condition', r.accessType);
+  } catch (cause) {
+    throw corrupt(`The condition of \`${storageKey}\` does not decode`, cause);
+  }
+  return Object.freeze({
+    id: r.id,
+    name: r.name,
+    sortKey: r.name.toLowerCase(),
+    description: r.description,
+    isActive: r.isActive,
+    isDraft: r.isDraft,
+    isReadOnly: r.isReadOnly,
+    condition,
+    compiled: condition === null ? null : compileCondition(condition),
+    members: r.members,
+    accessLevel: r.accessLevel,
+    resource: resource.target,
+    boundItemId: r.boundItemId,
+    accessType: r.accessType,
+    permissionIds: Object.freeze(r.permissionIds),
+  });
+}
+
 // ---------------------------------------------------------------- batches
 
 /** The adapter writes for one operation's record changes, plus the new revision. */
-export function encodeChanges(keys: StoreKeys, changes: readonly RecordChange[], revision: number): BatchOperation[] {
+export function encodeChanges(keys: StoreKeys, changes: readonly (RecordChange | PolicyRecordChange)[], revision: number): BatchOperation[] {
   const operations: BatchOperation[] = [];
   for (const change of changes) {
     switch (change.kind) {
@@ -197,6 +296,14 @@ export function encodeChanges(keys: StoreKeys, changes: readonly RecordChange[],
         break;
       case 'deleteValue':
         operations.push({ type: 'del', key: valueKey(change.itemId) });
+        break;
+      case 'putPolicy': {
+        const key = policyKey(change.policy.id);
+        operations.push({ type: 'put', key, value: sealRecord(keys, key, policyRecord(change.policy)) });
+        break;
+      }
+      case 'deletePolicy':
+        operations.push({ type: 'del', key: policyKey(change.id) });
         break;
     }
   }

@@ -4,8 +4,10 @@
 
 import { refusedEvent, allowedEvent, type AuditEvent } from './audit.js';
 import { openValue, valueKey } from './codec.js';
+import { sign, verify } from './crypto.js';
 import { operationOfAction } from './core/actions.js';
-import { decideDetailed, NO_POLICIES, type Decision } from './core/decision.js';
+import { parseClientAddress, type ClientAddress } from './core/conditions/index.js';
+import { decideDetailed, type Decision } from './core/decision.js';
 import { corrupt, invalid, validationError } from './core/errors.js';
 import {
   createItem,
@@ -17,21 +19,35 @@ import {
   nodesToward,
   patchItem,
   putAccess,
-  type Caller,
+  type Change,
   type ItemView,
 } from './core/items.js';
-import { checkPath, parsePath } from './core/paths.js';
+import type { PagePosition, TokenCodec } from './core/listing.js';
+import { checkPath, parsePath, type ParsedPath } from './core/paths.js';
+import { principalKeys, type DecisionFacts } from './core/policy-index.js';
+import { createPolicy, decidePolicyAction, deletePolicy, getPolicy, listPolicies, updatePolicy, type PolicyCaller, type PolicyChange, type PolicyList } from './core/policy-ops.js';
+import type { PolicyView } from './core/policy.js';
 import { parsePrincipal } from './core/principal.js';
-import type { AclEntry, Principal } from './core/types.js';
+import { parseResource } from './core/resources.js';
+import type { AclEntry, ItemNode, Principal } from './core/types.js';
 import { isPlainObject } from './core/validate.js';
-import type { StoreEngine } from './store.js';
+import type { StoreEngine, Write } from './store.js';
 
 export interface SessionContext {
   /** The client's IP address, as the host saw it. */
   readonly ip?: string;
 }
 
+export interface PolicyOperations {
+  create(body: unknown): Promise<PolicyView>;
+  get(id: string, options?: { conditionJson?: boolean }): Promise<PolicyView>;
+  update(id: string, patch: unknown): Promise<PolicyView>;
+  delete(id: string): Promise<void>;
+  list(query?: { resource?: string; filter?: string; pageToken?: string; pageSize?: number }): Promise<PolicyList>;
+}
+
 export interface Session {
+  readonly policies: PolicyOperations;
   get(path: string): Promise<ItemView>;
   create(path: string, body: { type: 'directory' | 'secret'; value?: string; description?: string }): Promise<ItemView>;
   patch(path: string, body: { value?: string; description?: string | null }, options?: { ifVersion?: number }): Promise<ItemView>;
@@ -57,9 +73,43 @@ function pathTarget(path: unknown): string {
   return typeof path === 'string' ? path : '';
 }
 
-export class CofferSession implements Session, Caller {
+/** An item change as a store write; a deleted item kills the policies bound to it. */
+function itemWrite<R>(change: Change<R>): Write<R> {
+  const deltas = change.records.flatMap((r) => (r.kind === 'deleteItem' ? [{ kind: 'itemDeleted' as const, itemId: r.node.id }] : []));
+  return { root: change.state.root, records: change.records, deltas, result: change.result, decision: change.decision };
+}
+
+function policyWrite<R>(change: PolicyChange<R>): Write<R> {
+  return { records: change.records, deltas: change.deltas, result: change.result, decision: change.decision };
+}
+
+/** Page tokens: a position, signed with a key derived from the store key (tamper-evident). */
+function tokenCodec(key: Buffer): TokenCodec {
+  return {
+    encode(position) {
+      const body = Buffer.from(JSON.stringify([position.direction === 'next' ? 'n' : 'p', position.sortKey, position.id])).toString('base64url');
+      return `${body}.${sign(key, body)}`;
+    },
+    decode(token) {
+      const [body, signature, extra] = token.split('.');
+      if (body === undefined || signature === undefined || extra !== undefined || !verify(key, body, signature)) return undefined;
+      try {
+        const [d, sortKey, id] = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown[];
+        if ((d !== 'n' && d !== 'p') || typeof sortKey !== 'string' || typeof id !== 'string') return undefined;
+        return { direction: d === 'n' ? 'next' : 'prev', sortKey, id } satisfies PagePosition;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+export class CofferSession implements Session {
   readonly principal: Principal;
+  readonly policies: PolicyOperations;
   private readonly ip: string | null;
+  private readonly client: ClientAddress | null;
+  private readonly memberKeys: readonly string[];
 
   constructor(
     private readonly store: StoreEngine,
@@ -68,29 +118,67 @@ export class CofferSession implements Session, Caller {
   ) {
     this.principal = parsePrincipal(principal);
     this.ip = parseContext(context).ip;
+    // Parsed once per session, never per decision.
+    this.client = parseClientAddress(this.ip);
+    this.memberKeys = Object.freeze(principalKeys(this.principal));
+    const tokens = tokenCodec(store.keys.tokens);
+    this.policies = {
+      create: (body) =>
+        this.audited('policies.create', '', async () => {
+          const { newId } = this.store.options;
+          const write = await this.store.write((state, now) =>
+            policyWrite(createPolicy(state, this.callerAt(now), body, { policyId: newId(), permissionIds: [newId(), newId(), newId()] })),
+          );
+          return { ...write, target: write.result.id };
+        }),
+      get: (id, options) => this.audited('policies.get', String(id), async () => getPolicy(this.store.state(), this.callerAt(this.store.now()), id, options)),
+      update: (id, patch) =>
+        this.audited('policies.update', String(id), async () => this.store.write((state, now) => policyWrite(updatePolicy(state, this.callerAt(now), id, patch)))),
+      delete: (id) =>
+        this.audited('policies.delete', String(id), async () => this.store.write((state, now) => policyWrite(deletePolicy(state, this.callerAt(now), id)))),
+      list: (query) =>
+        this.audited('policies.list', typeof query?.resource === 'string' ? query.resource : '*', async () =>
+          listPolicies(this.store.state(), this.callerAt(this.store.now()), query, tokens),
+        ),
+    };
   }
 
-  policiesFor() {
-    return NO_POLICIES;
+  /** The caller of one operation at `now`: the principal and how the policies answer for it. */
+  private callerAt(now: number): PolicyCaller {
+    const facts: DecisionFacts = { now, client: this.client, hasLiveApproval: () => false };
+    const index = this.store.state().policies;
+    const keys = this.memberKeys;
+    return {
+      principal: this.principal,
+      memberKeys: keys,
+      facts,
+      policiesFor: (action: string, path: ParsedPath, nodes: readonly ItemNode[]) => {
+        const depth = path.segments.length;
+        const target = nodes.length === depth + 1 ? nodes[depth] : undefined;
+        // An approval for a create is given on the directory it creates in (SPEC §9).
+        const approvalItemId = action === 'sm.node.create' ? (nodes.length >= depth ? nodes[depth - 1]?.id : undefined) : target?.id;
+        return index.itemEvaluator(keys, action, nodes, target, approvalItemId, facts);
+      },
+    };
   }
 
   // Runs one operation and emits its audit event.
-  private async audited<T>(action: string, target: string, run: () => Promise<{ result: T; decision: Decision | string }>): Promise<T> {
-    const base = (): Omit<AuditEvent, 'outcome' | 'reason' | 'code'> => ({
+  private async audited<T>(action: string, target: string, run: () => Promise<{ result: T; decision: Decision | string; target?: string }>): Promise<T> {
+    const base = (shown: string): Omit<AuditEvent, 'outcome' | 'reason' | 'code'> => ({
       time: new Date(this.store.now()).toISOString(),
       principal: { id: this.principal.id, kind: this.principal.kind },
       ip: this.ip,
       action,
-      target,
+      target: shown,
     });
-    let outcome: { result: T; decision: Decision | string };
+    let outcome: { result: T; decision: Decision | string; target?: string };
     try {
       outcome = await run();
     } catch (error) {
-      this.store.audit(refusedEvent(base(), error));
+      this.store.audit(refusedEvent(base(target), error));
       throw error;
     }
-    this.store.audit(allowedEvent(base(), outcome.decision));
+    this.store.audit(allowedEvent(base(outcome.target ?? target), outcome.decision));
     return outcome.result;
   }
 
@@ -100,12 +188,13 @@ export class CofferSession implements Session, Caller {
       // the value record; then the value seals a newer version: read again.
       for (let attempt = 0; ; attempt++) {
         const state = this.store.state();
-        const { node, view, decision } = getItem(state, this, path);
+        const caller = this.callerAt(this.store.now());
+        const { node, view, decision } = getItem(state, caller, path, (_, _parent, child) => state.policies.leadsToGrant(this.memberKeys, child, caller.facts));
         if (node.type === 'directory') return { result: view, decision };
         const sealed = await this.store.read(valueKey(node.id));
         const value = sealed === undefined ? undefined : openValue(this.store.keys, node.id, node.version, sealed);
         if (value !== undefined) return { result: { ...view, value }, decision };
-        if (this.store.state() === state || attempt >= 3) throw corrupt(`The value of \`${view.path}\` is missing or fails authentication`);
+        if (this.store.state().root === state.root || attempt >= 3) throw corrupt(`The value of \`${view.path}\` is missing or fails authentication`);
       }
     });
   }
@@ -113,46 +202,51 @@ export class CofferSession implements Session, Caller {
   create(path: string, body: unknown): Promise<ItemView> {
     return this.audited('create', pathTarget(path), async () => {
       const { options } = this.store;
-      const change = await this.store.write((state, now) =>
-        createItem(state, this, { path, body, maxSecretBytes: options.maxSecretBytes, now, newId: options.newId() }),
+      return this.store.write((state, now) =>
+        itemWrite(createItem(state, this.callerAt(now), { path, body, maxSecretBytes: options.maxSecretBytes, now, newId: options.newId() })),
       );
-      return change;
     });
   }
 
   patch(path: string, body: unknown, options?: unknown): Promise<ItemView> {
     return this.audited('patch', pathTarget(path), async () =>
-      this.store.write((state, now) => patchItem(state, this, { path, body, options, maxSecretBytes: this.store.options.maxSecretBytes, now })),
+      this.store.write((state, now) =>
+        itemWrite(patchItem(state, this.callerAt(now), { path, body, options, maxSecretBytes: this.store.options.maxSecretBytes, now })),
+      ),
     );
   }
 
   delete(path: string): Promise<void> {
-    return this.audited('delete', pathTarget(path), async () => this.store.write((state) => deleteItem(state, this, path)));
+    return this.audited('delete', pathTarget(path), async () => this.store.write((state, now) => itemWrite(deleteItem(state, this.callerAt(now), path))));
   }
 
   getAccess(path: string): Promise<AclEntry[]> {
-    return this.audited('getAccess', pathTarget(path), async () => getAccess(this.store.state(), this, path));
+    return this.audited('getAccess', pathTarget(path), async () => getAccess(this.store.state(), this.callerAt(this.store.now()), path));
   }
 
   putAccess(path: string, entry: unknown): Promise<AclEntry[]> {
-    return this.audited('putAccess', pathTarget(path), async () => this.store.write((state) => putAccess(state, this, path, entry)));
+    return this.audited('putAccess', pathTarget(path), async () => this.store.write((state, now) => itemWrite(putAccess(state, this.callerAt(now), path, entry))));
   }
 
   deleteAccess(path: string, entity: unknown): Promise<AclEntry[]> {
-    return this.audited('deleteAccess', pathTarget(path), async () => this.store.write((state) => deleteAccess(state, this, path, entity)));
+    return this.audited('deleteAccess', pathTarget(path), async () =>
+      this.store.write((state, now) => itemWrite(deleteAccess(state, this.callerAt(now), path, entity))),
+    );
   }
 
-  /** SPEC §8: the decision for `action` on `resource`; no audit event. */
+  /** SPEC §8: the decision for `action` on `resource`; no audit event. Cost: O(member keys × depth) lookups. */
   async can(action: string, resource: string): Promise<Decision> {
     const state = this.store.state();
     if (typeof action !== 'string' || action === '') throw invalid('/action', 'must be a non-empty string');
+    const caller = this.callerAt(this.store.now());
     const operation = operationOfAction(action);
     if (operation !== undefined) {
       const path = parsePath(resource, '/resource');
-      return decideOperation(this, operation, path, nodesToward(state.root, path)).decision;
+      return decideOperation(caller, operation, path, nodesToward(state.root, path)).decision;
     }
+    if (action.startsWith('authz.policy.')) return decidePolicyAction(state, caller, action, parseResource(resource));
     if (typeof resource !== 'string' || resource === '') throw validationError([{ pointer: '/resource', message: 'must be a non-empty string' }]);
     // Actions §5 does not list: no ACL grants them, only a `*` resource matches.
-    return decideDetailed({ principal: this.principal, acl: undefined, aclAccess: undefined, policies: this.policiesFor() }).decision;
+    return decideDetailed({ principal: this.principal, acl: undefined, aclAccess: undefined, policies: state.policies.globalEvaluator(this.memberKeys, action, caller.facts) }).decision;
   }
 }

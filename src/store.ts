@@ -8,10 +8,16 @@ import { randomUUID } from 'node:crypto';
 import { freeze } from 'immer';
 import type { StorageAdapter } from './adapter.js';
 import { deliver, type AuditEvent, type AuditSink } from './audit.js';
-import { encodeChanges, FORMAT_VERSION, ItemDecoder, itemKey, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
+import { decodePolicy, encodeChanges, FORMAT_VERSION, ItemDecoder, itemKey, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
 import { deriveKeys, KEY_BYTES, randomKey, type StoreKeys } from './crypto.js';
 import { closed, CofferError, corrupt, storageFailure, validationError, wrongKey, type ErrorDetail } from './core/errors.js';
-import { DEFAULT_MAX_SECRET_BYTES, type Change, type ItemState } from './core/items.js';
+import { DEFAULT_MAX_SECRET_BYTES, type RecordChange } from './core/items.js';
+import type { Decision } from './core/decision.js';
+import { newPolicy, NO_MEMBERS, membersSchema, type Members, type Policy } from './core/policy.js';
+import { PolicyIndex, type PolicyDelta } from './core/policy-index.js';
+import { bindingState, type PolicyRecordChange, type PolicyState } from './core/policy-ops.js';
+import { ANY_RESOURCE } from './core/resources.js';
+import { detailsFromAjv, schemaValidator } from './core/validate.js';
 import { checkPath } from './core/paths.js';
 import { newRoot } from './core/tree.js';
 import type { ItemNode } from './core/types.js';
@@ -29,6 +35,8 @@ export interface StoreOptions {
   readonly clock?: () => number;
   readonly onAudit?: AuditSink;
   readonly maxSecretBytes?: number;
+  /** Members of the built-in policies (SPEC §6.5); no caller can change them. */
+  readonly builtinMembers?: BuiltinMembers;
   /** A source of new ids (default `crypto.randomUUID`), for hosts' snapshot tests. */
   readonly newId?: () => string;
 }
@@ -40,8 +48,36 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** The whole in-memory state; immutable, replaced as a whole on publish. */
-export interface StoreState extends ItemState {}
+export interface BuiltinMembers {
+  readonly SMAdminPolicy?: Partial<Members>;
+  readonly SMAuditorPolicy?: Partial<Members>;
+}
+
+/**
+ * The in-memory state. The tree is immutable and replaced on publish; the
+ * policy index is changed in place by `apply`, at publish, after the batch.
+ */
+export interface StoreState extends PolicyState {}
+
+/** What one write changes: the new tree (if any), the records to write, the index deltas. */
+export interface Write<R> {
+  readonly root?: ItemNode;
+  readonly records: readonly (RecordChange | PolicyRecordChange)[];
+  readonly deltas: readonly PolicyDelta[];
+  readonly result: R;
+  readonly decision: Decision | string;
+}
+
+const BUILTINS = [
+  { name: 'SMAdminPolicy', description: 'Grants administrative access to "Secret Manager" module', accessLevel: 'SM_Manage' },
+  { name: 'SMAuditorPolicy', description: 'Grants view access to "Secret Manager" module', accessLevel: 'SM_View' },
+] as const;
+
+const builtinMembersSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { SMAdminPolicy: membersSchema, SMAuditorPolicy: membersSchema },
+} as const;
 
 const ROOT_CREATOR = 'coffer';
 
@@ -68,6 +104,16 @@ interface CheckedOptions {
   readonly onAudit: AuditSink | undefined;
   readonly maxSecretBytes: number;
   readonly newId: () => string;
+  readonly builtinMembers: { readonly SMAdminPolicy: Members; readonly SMAuditorPolicy: Members };
+}
+
+function fullMembers(input: Partial<Members> | undefined): Members {
+  return Object.freeze({
+    users: input?.users ?? [],
+    tags: input?.tags ?? [],
+    tokens: input?.tokens ?? [],
+    serviceIdentities: input?.serviceIdentities ?? [],
+  });
 }
 
 function checkOptions(input: unknown): CheckedOptions {
@@ -88,8 +134,15 @@ function checkOptions(input: unknown): CheckedOptions {
   }
   const max = input.maxSecretBytes;
   if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max >= 1)) problems.push({ pointer: '/maxSecretBytes', message: 'must be a positive integer' });
+  const builtin = input.builtinMembers;
+  if (builtin !== undefined) {
+    const validator = schemaValidator('builtin-members', builtinMembersSchema);
+    if (!validator(builtin)) problems.push(...detailsFromAjv(validator.errors, '/builtinMembers'));
+  }
   if (problems.length > 0) throw validationError(problems);
+  const members = (builtin ?? {}) as BuiltinMembers;
   return {
+    builtinMembers: { SMAdminPolicy: fullMembers(members.SMAdminPolicy), SMAuditorPolicy: fullMembers(members.SMAuditorPolicy) },
     adapter: adapter!,
     clock: (input.clock as (() => number) | undefined) ?? Date.now,
     onAudit: input.onAudit as AuditSink | undefined,
@@ -158,18 +211,53 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   const revision = openRecord(keys, KEYS.revision, revisionValue);
   if (typeof revision !== 'number' || !Number.isInteger(revision)) throw corrupt('The revision record does not decode');
   const root = await loadTree(adapter, keys);
-  return { state: { root }, revision };
+  const policies = await loadPolicies(adapter, keys, root, options);
+  return { state: { root, policies }, revision };
+}
+
+/** Reads every policy record and indexes it; the built-ins get the members of this open. O(policies × depth). */
+async function loadPolicies(adapter: StorageAdapter, keys: StoreKeys, root: ItemNode, options: CheckedOptions): Promise<PolicyIndex> {
+  const index = new PolicyIndex();
+  const deltas: PolicyDelta[] = [];
+  for await (const [key, value] of adapter.iterate(prefixRange(KEYS.policyPrefix))) {
+    let policy = decodePolicy(keys, key, value);
+    const builtin = policy.isReadOnly ? BUILTINS.find((b) => b.name === policy.name) : undefined;
+    if (builtin !== undefined) policy = Object.freeze({ ...policy, members: options.builtinMembers[builtin.name] });
+    const { isAlive, towardIds } = bindingState(root, policy);
+    deltas.push({ kind: 'putPolicy', policy, isAlive, towardIds });
+  }
+  index.apply(deltas);
+  for (const builtin of BUILTINS) if (index.named(builtin.name)?.isReadOnly !== true) throw corrupt(`The built-in policy \`${builtin.name}\` is missing`);
+  return index;
+}
+
+/** The built-in policies of a new store (SPEC §6.5): read-only, active Allow policies on `*`. */
+function builtinPolicies(options: CheckedOptions): Policy[] {
+  return BUILTINS.map((b) =>
+    Object.freeze({
+      ...newPolicy(options.newId(), { name: b.name, description: b.description, accessLevel: b.accessLevel, resource: ANY_RESOURCE, members: NO_MEMBERS }, null, [options.newId(), options.newId(), options.newId()]),
+      isReadOnly: true,
+    }),
+  );
 }
 
 async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: CheckedOptions): Promise<{ state: StoreState; revision: number }> {
   const root = newRoot(options.newId(), options.clock(), ROOT_CREATOR);
   const revision = 1;
+  const builtins = builtinPolicies(options);
   await adapter.batch([
     { type: 'put', key: KEYS.format, value: sealRecord(keys, KEYS.format, FORMAT_VERSION) },
     { type: 'put', key: KEYS.keyCheck, value: keyCheckValue(keys) },
-    ...encodeChanges(keys, [{ kind: 'putItem', path: '/', node: root }], revision),
+    ...encodeChanges(keys, [{ kind: 'putItem', path: '/', node: root }, ...builtins.map((policy) => ({ kind: 'putPolicy' as const, policy }))], revision),
   ]);
-  return { state: { root }, revision };
+  const policies = new PolicyIndex();
+  policies.apply(
+    builtins.map((policy) => {
+      const name = policy.name as 'SMAdminPolicy' | 'SMAuditorPolicy';
+      return { kind: 'putPolicy' as const, policy: Object.freeze({ ...policy, members: options.builtinMembers[name] }), isAlive: true, towardIds: [root.id] };
+    }),
+  );
+  return { state: { root, policies }, revision };
 }
 
 interface LoadingNode extends Omit<ItemNode, 'children'> {
@@ -256,7 +344,7 @@ export class StoreEngine implements Store {
    * change; its records go to the adapter as one batch; the state is
    * published after the batch resolved. A change without records writes nothing.
    */
-  write<R>(compute: (state: StoreState, now: number) => Change<R>): Promise<Change<R>> {
+  write<R>(compute: (state: StoreState, now: number) => Write<R>): Promise<Write<R>> {
     if (this.isClosed) return Promise.reject(closed());
     return this.queue.run(async () => {
       if (this.isClosed) throw closed();
@@ -269,8 +357,10 @@ export class StoreEngine implements Store {
       } catch (error) {
         throw adapterError(error, 'writing');
       }
+      // Publish: nothing above can fail any more.
       this.revision = revision;
-      this.published = change.state as StoreState;
+      if (change.root !== undefined) this.published = { ...this.published, root: change.root };
+      this.published.policies.apply(change.deltas);
       return change;
     });
   }

@@ -36,12 +36,39 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+// The common case — printable ASCII without `*`, which is already NFC,
+// well-formed, and one byte per character — in one pass without regexes or
+// normalisation. Undefined when the path is not plain or breaks a rule: the
+// full check then names every problem. O(length).
+function plainPath(input: string): ParsedPath | undefined {
+  const n = input.length;
+  if (n === 0 || input.charCodeAt(0) !== 0x2f) return undefined;
+  if (n === 1) return ROOT_PATH;
+  const end = input.charCodeAt(n - 1) === 0x2f ? n - 1 : n; // one trailing `/` is ignored
+  if (end > MAX_PATH_BYTES) return undefined;
+  const segments: string[] = [];
+  let start = 1;
+  for (let i = 1; i <= end; i++) {
+    const c = i === end ? 0x2f : input.charCodeAt(i);
+    if (c === 0x2f) {
+      const length = i - start;
+      if (length === 0 || length > MAX_SEGMENT_BYTES) return undefined;
+      if (input.charCodeAt(start) === 0x2e && (length === 1 || (length === 2 && input.charCodeAt(start + 1) === 0x2e))) return undefined;
+      if (segments.push(input.slice(start, i)) > MAX_DEPTH) return undefined;
+      start = i + 1;
+    } else if (c < 0x20 || c > 0x7e || c === 0x2a) return undefined;
+  }
+  return { segments, path: end === n ? input : input.slice(0, end) };
+}
+
 /**
  * Every problem of `input` as a path, or the parsed path. `pointer` names the
- * argument in error details (`/path`, `/resource`, …).
+ * argument in error details (`/path`, `/resource`, …). O(length).
  */
 export function checkPath(input: unknown, pointer = '/path'): { path: ParsedPath } | { problems: ErrorDetail[] } {
   if (typeof input !== 'string') return { problems: [{ pointer, message: 'must be a string' }] };
+  const plain = plainPath(input);
+  if (plain !== undefined) return { path: plain };
   if (!isWellFormed(input)) return { problems: [{ pointer, message: 'is not valid Unicode (it holds a lone surrogate)' }] };
   if (!input.startsWith('/')) return { problems: [{ pointer, message: 'must be absolute (start with `/`)' }] };
   const text = input.normalize('NFC');

@@ -3,3 +3,5 @@
 export { fakeClock, DEFAULT_FAKE_CLOCK_START } from './clock.js';
 export type { FakeClock } from './clock.js';
 export { runAdapterConformance } from './conformance/index.js';
+export { fixtureStore, sequentialIds } from './fixture.js';
+export type { FixtureSpec, FixtureTree, FixtureSecret } from './fixture.js';

@@ -1,0 +1,134 @@
+// Policy listing (SPEC §6.4): the `name` filter, the order (lower-cased name,
+// then id), page sizes and page tokens that name a position, so a token stays
+// valid while policies are added and removed. Tokens are signed by the shell
+// (TokenCodec) so a tampered one is VALIDATION.
+
+import { invalid } from './errors.js';
+import type { Policy } from './policy.js';
+import type { PolicyIndex } from './policy-index.js';
+
+export type FilterOperator = 'eq' | 'sw' | 'co';
+
+export interface NameFilter {
+  readonly operator: FilterOperator;
+  /** Lower-cased: the filter is case-insensitive. */
+  readonly value: string;
+}
+
+/** A position between policies: the page starts after it (`next`) or ends before it (`prev`). */
+export interface PagePosition {
+  readonly direction: 'next' | 'prev';
+  readonly sortKey: string;
+  readonly id: string;
+}
+
+export interface TokenCodec {
+  encode(position: PagePosition): string;
+  /** The position, or undefined for a malformed or tampered token. */
+  decode(token: string): PagePosition | undefined;
+}
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+// name <op> <value>: the field and operator in any case; spaces around the
+// whole filter and around the operator are ignored; the value is the rest,
+// bare (spaces allowed) or wrapped in "…" or '…'.
+const FILTER = /^name\s*(eq|sw|sm|co)(?:\s+(.*)|(["'].*)|)$/is;
+
+/** Parses a filter; an empty (or all-space) filter is no filter. */
+export function parseFilter(input: unknown): NameFilter | undefined {
+  if (input === undefined) return undefined;
+  if (typeof input !== 'string') throw invalid('/filter', 'must be a string such as `name eq value`');
+  const text = input.trim();
+  if (text === '') return undefined;
+  const match = FILTER.exec(text);
+  if (match === null) throw invalid('/filter', 'must be `name eq|sw|sm|co value`');
+  const operator = match[1]!.toLowerCase();
+  let value = (match[2] ?? match[3] ?? '').trim();
+  const quote = value[0];
+  if (quote === '"' || quote === "'") {
+    if (value.length < 2 || value[value.length - 1] !== quote) throw invalid('/filter', 'has a quoted value without its closing quote');
+    value = value.slice(1, -1);
+  }
+  if (value === '') throw invalid('/filter', 'has an empty value');
+  return { operator: operator === 'sm' ? 'sw' : (operator as FilterOperator), value: value.toLowerCase() };
+}
+
+export function matchesFilter(policy: Policy, filter: NameFilter | undefined): boolean {
+  if (filter === undefined) return true;
+  const name = policy.sortKey;
+  switch (filter.operator) {
+    case 'eq':
+      return name === filter.value;
+    case 'sw':
+      return name.startsWith(filter.value);
+    case 'co':
+      return name.includes(filter.value);
+  }
+}
+
+export function parsePageSize(input: unknown): number {
+  if (input === undefined) return DEFAULT_PAGE_SIZE;
+  if (typeof input !== 'number' || !Number.isInteger(input) || input < 1 || input > MAX_PAGE_SIZE) {
+    throw invalid('/pageSize', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  return input;
+}
+
+export function parsePageToken(input: unknown, tokens: TokenCodec): PagePosition | undefined {
+  if (input === undefined || input === '') return undefined;
+  if (typeof input !== 'string') throw invalid('/pageToken', 'must be a string from a previous page');
+  const position = tokens.decode(input);
+  if (position === undefined) throw invalid('/pageToken', 'is malformed or was altered');
+  return position;
+}
+
+export interface Page {
+  readonly policies: Policy[];
+  readonly next: string;
+  readonly prev: string;
+}
+
+/**
+ * One page of the policies that `keep`, from `position`. Cost: O(log n) to
+ * find the position, then a scan until the page is full and one more match
+ * is seen on each side (O(n) in the worst case, when few policies match).
+ */
+export function pageOf(index: PolicyIndex, keep: (policy: Policy) => boolean, size: number, position: PagePosition | undefined, tokens: TokenCodec): Page {
+  const all = index.inOrder();
+  const page: Policy[] = [];
+  if (position === undefined || position.direction === 'next') {
+    let at = position === undefined ? 0 : index.positionOf(position);
+    // `next` starts strictly after the position's policy.
+    if (position !== undefined && all[at] !== undefined && all[at]!.sortKey === position.sortKey && all[at]!.id === position.id) at++;
+    let i = at;
+    for (; i < all.length && page.length < size; i++) if (keep(all[i]!)) page.push(all[i]!);
+    const hasMore = hasMatch(all, keep, i, 1);
+    const hasBefore = hasMatch(all, keep, at - 1, -1);
+    return finish(page, hasMore, hasBefore, tokens);
+  }
+  // `prev` ends strictly before the position.
+  const end = index.positionOf(position) - 1;
+  let i = end;
+  for (; i >= 0 && page.length < size; i--) if (keep(all[i]!)) page.push(all[i]!);
+  page.reverse();
+  const hasBefore = hasMatch(all, keep, i, -1);
+  const hasMore = hasMatch(all, keep, end + 1, 1);
+  return finish(page, hasMore, hasBefore, tokens);
+}
+
+function hasMatch(all: readonly Policy[], keep: (policy: Policy) => boolean, from: number, step: 1 | -1): boolean {
+  for (let i = from; i >= 0 && i < all.length; i += step) if (keep(all[i]!)) return true;
+  return false;
+}
+
+function finish(page: Policy[], hasMore: boolean, hasBefore: boolean, tokens: TokenCodec): Page {
+  const first = page[0];
+  const last = page[page.length - 1];
+  return {
+    policies: page,
+    next: hasMore && last !== undefined ? tokens.encode({ direction: 'next', sortKey: last.sortKey, id: last.id }) : '',
+    prev: hasBefore && first !== undefined ? tokens.encode({ direction: 'prev', sortKey: first.sortKey, id: first.id }) : '',
+  };
+}

@@ -1,0 +1,294 @@
+// The policy model (SPEC §6.1, §6.4): parsing create and update bodies into a
+// typed, normalised policy, and the views the API returns. Permissions are
+// never stored: they are derived on read from accessLevel and resource.
+
+import { compileCondition, parseCondition, type CompiledCondition, type Condition } from './conditions/index.js';
+import { validationError, type ErrorDetail } from './errors.js';
+import { ACCESS_LEVELS, CONSUMER, derivePermissions, summaryResources, type AccessLevel, type PermissionView } from './permissions.js';
+import { checkResource, type ResourceTarget } from './resources.js';
+import { CofferError } from './errors.js';
+import { detailsFromAjv, isPlainObject, isWellFormed, schemaValidator } from './validate.js';
+
+export type AccessType = 'Allow' | 'Deny';
+
+export interface Member {
+  readonly id: string;
+  readonly name?: string;
+}
+
+export interface Members {
+  readonly users: readonly Member[];
+  readonly tags: readonly Member[];
+  readonly tokens: readonly Member[];
+  readonly serviceIdentities: readonly Member[];
+}
+
+export const NO_MEMBERS: Members = Object.freeze({ users: [], tags: [], tokens: [], serviceIdentities: [] });
+
+/** A stored policy. `boundItemId` is the item its path resource named when set (null for `*`). */
+export interface Policy {
+  readonly id: string;
+  readonly name: string;
+  /** `name.toLowerCase()`: the listing and decision order is (sortKey, id). */
+  readonly sortKey: string;
+  readonly description: string;
+  readonly isActive: boolean;
+  readonly isDraft: boolean;
+  readonly isReadOnly: boolean;
+  readonly condition: Condition | null;
+  readonly compiled: CompiledCondition | null;
+  readonly members: Members;
+  readonly accessLevel: AccessLevel;
+  readonly resource: ResourceTarget;
+  readonly boundItemId: string | null;
+  readonly accessType: AccessType;
+  /** The ids of permissions 0, 1 and 2, kept across updates. */
+  readonly permissionIds: readonly string[];
+}
+
+/** The order of every "by name then id" (SPEC §6.4): lower-cased name in UTF-16 order, then id. */
+export function comparePolicies(a: Pick<Policy, 'sortKey' | 'id'>, b: Pick<Policy, 'sortKey' | 'id'>): number {
+  if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- input
+
+export const NAME_MAX = 128;
+export const DESCRIPTION_MAX = 255;
+const NAME_PATTERN = /^[A-Za-z0-9 _-]+$/;
+
+const memberListSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id'],
+    properties: { id: { type: 'string', minLength: 1, maxLength: 1024 }, name: { type: 'string', maxLength: 1024 } },
+  },
+} as const;
+
+export const membersSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { users: memberListSchema, tags: memberListSchema, tokens: memberListSchema, serviceIdentities: memberListSchema },
+} as const;
+
+const bodyProperties = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  description: { type: 'string', maxLength: DESCRIPTION_MAX },
+  isActive: { type: 'boolean' },
+  isDraft: { type: 'boolean' },
+  isReadOnly: { type: 'boolean' },
+  condition: {},
+  permissions: {},
+  members: membersSchema,
+  accessLevel: { enum: [...ACCESS_LEVELS] },
+  resource: { type: 'string' },
+  consumer: { type: 'string' },
+  accessType: { enum: ['Allow', 'Deny'] },
+} as const;
+
+const createSchema = { type: 'object', additionalProperties: false, required: ['name', 'resource'], properties: bodyProperties } as const;
+const updateSchema = { type: 'object', additionalProperties: false, properties: bodyProperties } as const;
+
+/** A checked body: the fields present, normalised. */
+export interface PolicyFields {
+  readonly name?: string;
+  readonly description?: string;
+  readonly isActive?: boolean;
+  readonly isDraft?: boolean;
+  /** `undefined` when absent; `null` for "no condition". */
+  readonly condition?: Condition | null;
+  readonly members?: Members;
+  readonly accessLevel?: AccessLevel;
+  readonly resource?: ResourceTarget;
+  readonly accessType?: AccessType;
+}
+
+function copyMembers(input: Record<string, unknown>): Members {
+  const list = (value: unknown): Member[] =>
+    Array.isArray(value) ? value.map((m: { id: string; name?: string }) => Object.freeze(m.name === undefined ? { id: m.id } : { id: m.id, name: m.name })) : [];
+  return Object.freeze({ users: list(input.users), tags: list(input.tags), tokens: list(input.tokens), serviceIdentities: list(input.serviceIdentities) });
+}
+
+/**
+ * Checks a create (`isCreate`) or update body and returns the fields present.
+ * `currentAccessType` is the policy's accessType on update, so an approval
+ * block is refused on what will be a Deny policy.
+ */
+export function parsePolicyBody(input: unknown, isCreate: boolean, currentAccessType: AccessType = 'Allow', currentId?: string): PolicyFields {
+  const validator = schemaValidator(isCreate ? 'policy-create' : 'policy-update', isCreate ? createSchema : updateSchema);
+  const problems: ErrorDetail[] = validator(input) ? [] : detailsFromAjv(validator.errors);
+  if (!isPlainObject(input)) throw validationError(problems);
+  const fields: { -readonly [K in keyof PolicyFields]: PolicyFields[K] } = {};
+
+  if (isCreate && input.id !== undefined) problems.push({ pointer: '/id', message: 'is made by the store and cannot be given' });
+  if (!isCreate && input.id !== undefined && input.id !== currentId) problems.push({ pointer: '/id', message: "must be the policy's own id" });
+  if (input.permissions !== undefined) problems.push({ pointer: '/permissions', message: 'are derived from accessLevel and resource and cannot be written' });
+  if (input.isReadOnly === true) problems.push({ pointer: '/isReadOnly', message: 'only built-in policies are read-only' });
+  if (input.consumer !== undefined && input.consumer !== CONSUMER) problems.push({ pointer: '/consumer', message: `must be \`${CONSUMER}\`` });
+
+  if (typeof input.name === 'string') {
+    const name = input.name.trim();
+    if (!NAME_PATTERN.test(input.name) || name.length === 0 || name.length > NAME_MAX) {
+      problems.push({ pointer: '/name', message: `must be 1–${NAME_MAX} characters of ASCII letters, digits, space, \`_\` and \`-\`` });
+    } else fields.name = name;
+  }
+  if (typeof input.description === 'string') {
+    if (!isWellFormed(input.description)) problems.push({ pointer: '/description', message: 'is not valid Unicode (it holds a lone surrogate)' });
+    else if (input.description.length <= DESCRIPTION_MAX) fields.description = input.description;
+  }
+  if (typeof input.isActive === 'boolean') fields.isActive = input.isActive;
+  if (typeof input.isDraft === 'boolean') fields.isDraft = input.isDraft;
+  if (input.accessLevel !== undefined && ACCESS_LEVELS.includes(input.accessLevel as AccessLevel)) fields.accessLevel = input.accessLevel as AccessLevel;
+  if (input.accessType === 'Allow' || input.accessType === 'Deny') fields.accessType = input.accessType;
+  if (isPlainObject(input.members) && problems.every((p) => !p.pointer.startsWith('/members'))) fields.members = copyMembers(input.members);
+  if (typeof input.resource === 'string') {
+    const checked = checkResource(input.resource);
+    if ('problems' in checked) problems.push(...checked.problems);
+    else fields.resource = checked.target;
+  }
+  if (input.condition !== undefined) {
+    try {
+      fields.condition = parseCondition(input.condition, '/condition', fields.accessType ?? currentAccessType);
+    } catch (error) {
+      if (!(error instanceof CofferError) || error.code !== 'VALIDATION') throw error;
+      problems.push(...(error.details ?? []));
+    }
+  }
+  if (problems.length > 0) throw validationError(problems);
+  return fields;
+}
+
+/** A new policy from checked create fields. */
+export function newPolicy(id: string, fields: PolicyFields, boundItemId: string | null, permissionIds: readonly string[]): Policy {
+  return withFields(
+    {
+      id,
+      name: fields.name!,
+      sortKey: fields.name!.toLowerCase(),
+      description: '',
+      isActive: true,
+      isDraft: false,
+      isReadOnly: false,
+      condition: null,
+      compiled: null,
+      members: NO_MEMBERS,
+      accessLevel: 'SM_View',
+      resource: fields.resource!,
+      boundItemId,
+      accessType: 'Allow',
+      permissionIds: Object.freeze([...permissionIds]),
+    },
+    fields,
+    boundItemId,
+  );
+}
+
+/** The policy with the fields present replaced (partial update). */
+export function withFields(policy: Policy, fields: PolicyFields, boundItemId: string | null): Policy {
+  const condition = fields.condition !== undefined ? fields.condition : policy.condition;
+  const name = fields.name ?? policy.name;
+  return Object.freeze({
+    ...policy,
+    name,
+    sortKey: name.toLowerCase(),
+    description: fields.description ?? policy.description,
+    isActive: fields.isActive ?? policy.isActive,
+    isDraft: fields.isDraft ?? policy.isDraft,
+    condition,
+    compiled: condition === policy.condition ? policy.compiled : condition === null ? null : compileCondition(condition),
+    members: fields.members ?? policy.members,
+    accessLevel: fields.accessLevel ?? policy.accessLevel,
+    resource: fields.resource ?? policy.resource,
+    boundItemId,
+    accessType: fields.accessType ?? policy.accessType,
+  });
+}
+
+// ---------------------------------------------------------------- views
+
+export interface PolicyView {
+  id: string;
+  name: string;
+  description: string;
+  isActive: boolean;
+  isDraft: boolean;
+  isReadOnly: boolean;
+  condition: Condition | string | null;
+  permissions: PermissionView[];
+  members: { users: Member[]; tags: Member[]; tokens: Member[]; serviceIdentities: Member[] };
+  accessLevel: AccessLevel;
+  resource: string;
+  consumer: string;
+  accessType: AccessType;
+}
+
+export interface PolicySummary {
+  id: string;
+  name: string;
+  description: string;
+  isActive: boolean;
+  isDraft: boolean;
+  isReadOnly: boolean;
+  resources: string[];
+  accessType: AccessType;
+}
+
+function copyList(list: readonly Member[]): Member[] {
+  return list.map((m) => (m.name === undefined ? { id: m.id } : { id: m.id, name: m.name }));
+}
+
+/** A fresh plain view; `conditionAsObject` false gives the JSON string form (SPEC §6.4). */
+export function policyView(policy: Policy, isAlive: boolean, conditionAsObject: boolean): PolicyView {
+  const condition = policy.condition === null ? null : conditionAsObject ? structuredCloneJson(policy.condition) : JSON.stringify(policy.condition);
+  return {
+    id: policy.id,
+    name: policy.name,
+    description: policy.description,
+    isActive: policy.isActive,
+    isDraft: policy.isDraft,
+    isReadOnly: policy.isReadOnly,
+    condition,
+    permissions: derivePermissions(policy.name, policy.accessLevel, policy.resource, policy.permissionIds, isAlive),
+    members: {
+      users: copyList(policy.members.users),
+      tags: copyList(policy.members.tags),
+      tokens: copyList(policy.members.tokens),
+      serviceIdentities: copyList(policy.members.serviceIdentities),
+    },
+    accessLevel: policy.accessLevel,
+    resource: policy.resource.text,
+    consumer: CONSUMER,
+    accessType: policy.accessType,
+  };
+}
+
+export function policySummary(policy: Policy, isAlive: boolean): PolicySummary {
+  return {
+    id: policy.id,
+    name: policy.name,
+    description: policy.description,
+    isActive: policy.isActive,
+    isDraft: policy.isDraft,
+    isReadOnly: policy.isReadOnly,
+    resources: summaryResources(derivePermissions(policy.name, policy.accessLevel, policy.resource, policy.permissionIds, isAlive)),
+    accessType: policy.accessType,
+  };
+}
+
+function structuredCloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** True when two normalised conditions are the same (for "an update that changes nothing"). */
+export function sameCondition(a: Condition | null, b: Condition | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** True when two member lists are the same (names included). */
+export function sameMembers(a: Members, b: Members): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,72 @@
+// Policy resources (SPEC §6.2): `*` (everything), `/` (the root only), `/*`
+// (every item), an item path (that item) or an item path + `/*` (that item and
+// everything below it). Path resources are bound to the item they name.
+
+import { checkPath, ROOT_PATH, type ParsedPath } from './paths.js';
+import { validationError, type ErrorDetail } from './errors.js';
+
+export type ResourceKind = 'any' | 'exact' | 'subtree';
+
+/** A parsed resource. `path` is the named item's path (the root for `/`, `/*` and `*`). */
+export interface ResourceTarget {
+  readonly text: string;
+  readonly kind: ResourceKind;
+  readonly path: ParsedPath;
+}
+
+export const ANY_RESOURCE: ResourceTarget = Object.freeze({ text: '*', kind: 'any', path: ROOT_PATH });
+
+/** Every problem of a resource string, or the target. `*` may appear only as the whole last segment. */
+export function checkResource(input: unknown, pointer = '/resource'): { target: ResourceTarget } | { problems: ErrorDetail[] } {
+  if (typeof input !== 'string') return { problems: [{ pointer, message: 'must be a string' }] };
+  if (input === '*') return { target: ANY_RESOURCE };
+  const isSubtree = input === '/*' || input.endsWith('/*');
+  const pathText = isSubtree ? (input === '/*' ? '/' : input.slice(0, -2)) : input;
+  if (isSubtree && pathText !== '/' && pathText.endsWith('/')) return { problems: [{ pointer, message: 'has an empty segment before `/*`' }] };
+  const checked = checkPath(pathText, pointer);
+  if ('problems' in checked) return checked;
+  const path = checked.path;
+  return { target: { text: isSubtree ? (path.path === '/' ? '/*' : `${path.path}/*`) : path.path, kind: isSubtree ? 'subtree' : 'exact', path } };
+}
+
+export function parseResource(input: unknown, pointer = '/resource'): ResourceTarget {
+  const checked = checkResource(input, pointer);
+  if ('problems' in checked) throw validationError(checked.problems);
+  return checked.target;
+}
+
+/** True for `*`, `/` and `/*`, which never die (SPEC §6.2). */
+export function isUndying(target: ResourceTarget): boolean {
+  return target.kind === 'any' || target.path.segments.length === 0;
+}
+
+/**
+ * `parents(R)` (SPEC §6.3): the ancestors of R's item, root first; `["/"]`
+ * for `*`, `/` and `/*`.
+ */
+export function parentsOf(target: ResourceTarget): string[] {
+  if (isUndying(target)) return ['/'];
+  const out = ['/'];
+  let current = '';
+  for (const segment of target.path.segments.slice(0, -1)) {
+    current += '/' + segment;
+    out.push(current);
+  }
+  return out;
+}
+
+/**
+ * True when grant resource `grant` covers every path `asked` can match
+ * (SPEC §6.3): `*` covers all; `/a/*` covers `/a`, `/a/b`, `/a/b/*`; `/a/b`
+ * covers only `/a/b`. Compared as paths; liveness is the caller's check.
+ */
+export function covers(grant: ResourceTarget, asked: ResourceTarget): boolean {
+  if (grant.kind === 'any') return true;
+  if (asked.kind === 'any') return false;
+  if (grant.kind === 'exact') return asked.kind === 'exact' && asked.path.path === grant.path.path;
+  const g = grant.path.segments;
+  const a = asked.path.segments;
+  if (a.length < g.length) return false;
+  for (let i = 0; i < g.length; i++) if (g[i] !== a[i]) return false;
+  return true;
+}
