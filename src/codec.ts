@@ -11,6 +11,7 @@ import { compileCondition, parseCondition } from './core/conditions/index.js';
 import { ACCESS_LEVELS } from './core/permissions.js';
 import { membersSchema, type Members, type Policy } from './core/policy.js';
 import type { PolicyRecordChange } from './core/policy-ops.js';
+import type { ApprovalRequest } from './core/approvals.js';
 import { checkResource } from './core/resources.js';
 import type { Acl, AclEntry, ItemNode } from './core/types.js';
 import { schemaValidator } from './core/validate.js';
@@ -24,6 +25,7 @@ export const KEYS = Object.freeze({
   itemPrefix: 'item:',
   valuePrefix: 'value:',
   policyPrefix: 'policy:',
+  approvalPrefix: 'approval:',
 });
 
 /** The range of every key that starts with `prefix` (`:` + 1 is `;`). */
@@ -276,10 +278,64 @@ export function decodePolicy(keys: StoreKeys, storageKey: string, sealed: Uint8A
   });
 }
 
+// ---------------------------------------------------------------- approvals
+
+export function approvalKey(id: string): string {
+  return KEYS.approvalPrefix + id;
+}
+
+const principalRefSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'kind'],
+  properties: { id: { type: 'string' }, kind: { enum: ['user', 'token', 'serviceIdentity'] } },
+} as const;
+
+const approvalRecordSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'sequence', 'policyId', 'path', 'itemId', 'action', 'requester', 'justification', 'status', 'createdAt', 'expiresAt', 'approvers', 'validForMs'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    sequence: { type: 'integer', minimum: 0 },
+    policyId: { type: 'string' },
+    path: { type: 'string' },
+    itemId: { type: 'string' },
+    action: { type: 'string' },
+    requester: principalRefSchema,
+    justification: { type: 'string' },
+    status: { enum: ['pending', 'approved', 'rejected', 'withdrawn', 'revoked'] },
+    createdAt: { type: 'number' },
+    expiresAt: { type: 'number' },
+    approvers: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['userIds', 'tags'],
+      properties: { userIds: { type: 'array', items: { type: 'string' } }, tags: { type: 'array', items: { type: 'string' } } },
+    },
+    validForMs: { type: 'number' },
+    decidedBy: principalRefSchema,
+    decidedAt: { type: 'number' },
+    approvedAt: { type: 'number' },
+    comment: { type: 'string' },
+  },
+} as const;
+
+export function decodeApproval(keys: StoreKeys, storageKey: string, sealed: Uint8Array): ApprovalRequest {
+  const record = openRecord(keys, storageKey, sealed);
+  if (!schemaValidator('approval-record', approvalRecordSchema)(record) || storageKey !== approvalKey((record as ApprovalRequest).id)) {
+    throw corrupt(`The record \`${storageKey}\` is not an approval record`);
+  }
+  return Object.freeze(record as ApprovalRequest);
+}
+
+/** An approval change the shell writes. */
+export type ApprovalRecordChange = { readonly kind: 'putApproval'; readonly request: ApprovalRequest };
+
 // ---------------------------------------------------------------- batches
 
 /** The adapter writes for one operation's record changes, plus the new revision. */
-export function encodeChanges(keys: StoreKeys, changes: readonly (RecordChange | PolicyRecordChange)[], revision: number): BatchOperation[] {
+export function encodeChanges(keys: StoreKeys, changes: readonly (RecordChange | PolicyRecordChange | ApprovalRecordChange)[], revision: number): BatchOperation[] {
   const operations: BatchOperation[] = [];
   for (const change of changes) {
     switch (change.kind) {
@@ -305,6 +361,11 @@ export function encodeChanges(keys: StoreKeys, changes: readonly (RecordChange |
       case 'deletePolicy':
         operations.push({ type: 'del', key: policyKey(change.id) });
         break;
+      case 'putApproval': {
+        const key = approvalKey(change.request.id);
+        operations.push({ type: 'put', key, value: sealRecord(keys, key, change.request) });
+        break;
+      }
     }
   }
   operations.push({ type: 'put', key: KEYS.revision, value: sealRecord(keys, KEYS.revision, revision) });

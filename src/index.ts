@@ -16,3 +16,5 @@ export type { PolicyView, PolicySummary, Members, Member, AccessType } from './c
 export type { PolicyList } from './core/policy-ops.js';
 export type { PolicyOperations } from './session.js';
 export type { AccessLevel, PermissionView } from './core/permissions.js';
+export type { ApprovalView, ApprovalStatus } from './core/approvals.js';
+export type { Notifier } from './store.js';

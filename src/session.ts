@@ -31,7 +31,9 @@ import { parsePrincipal } from './core/principal.js';
 import { parseResource } from './core/resources.js';
 import type { AclEntry, ItemNode, Principal } from './core/types.js';
 import { isPlainObject } from './core/validate.js';
-import type { StoreEngine, Write } from './store.js';
+import type { StoreEngine, StoreState, Write } from './store.js';
+import { approvalDeltas, decideApproval, getApproval, listApprovals, requestApproval, requestsEndedByItem, requestsEndedByPolicy, type ApprovalChange } from './core/approval-ops.js';
+import { refOf, type ApprovalStatus, type ApprovalView } from './core/approvals.js';
 
 export interface SessionContext {
   /** The client's IP address, as the host saw it. */
@@ -56,6 +58,13 @@ export interface Session {
   putAccess(path: string, entry: AclEntry): Promise<AclEntry[]>;
   deleteAccess(path: string, entity: AclEntry['entity']): Promise<AclEntry[]>;
   can(action: string, resource: string): Promise<Decision>;
+  requestApproval(body: { path: string; action?: string; justification: string }): Promise<ApprovalView>;
+  approve(id: string, options?: { comment?: string }): Promise<ApprovalView>;
+  reject(id: string, options?: { comment?: string }): Promise<ApprovalView>;
+  withdraw(id: string): Promise<ApprovalView>;
+  revoke(id: string, options?: { comment?: string }): Promise<ApprovalView>;
+  getApproval(id: string): Promise<ApprovalView>;
+  listApprovals(query?: { status?: ApprovalStatus; as?: 'requester' | 'approver' }): Promise<ApprovalView[]>;
 }
 
 function parseContext(context: unknown): { ip: string | null } {
@@ -73,14 +82,45 @@ function pathTarget(path: unknown): string {
   return typeof path === 'string' ? path : '';
 }
 
-/** An item change as a store write; a deleted item kills the policies bound to it. */
-function itemWrite<R>(change: Change<R>): Write<R> {
+/**
+ * An item change as a store write. A deleted item kills the policies bound to
+ * it and ends the approval requests for it, in the same batch.
+ */
+function itemWrite<R>(state: StoreState, change: Change<R>, now: number): Write<R> {
   const deltas = change.records.flatMap((r) => (r.kind === 'deleteItem' ? [{ kind: 'itemDeleted' as const, itemId: r.node.id }] : []));
-  return { root: change.state.root, records: change.records, deltas, result: change.result, decision: change.decision };
+  const ended = deltas.flatMap((d) => requestsEndedByItem(state, d.itemId, now));
+  return {
+    root: change.state.root,
+    records: [...change.records, ...ended.map((request) => ({ kind: 'putApproval' as const, request }))],
+    deltas,
+    approvalDeltas: approvalDeltas(ended),
+    result: change.result,
+    decision: change.decision,
+  };
 }
 
-function policyWrite<R>(change: PolicyChange<R>): Write<R> {
-  return { records: change.records, deltas: change.deltas, result: change.result, decision: change.decision };
+/** A policy change as a store write; an update that changes what it grants, or a deletion, ends its requests. */
+function policyWrite<R>(state: StoreState, change: PolicyChange<R>, now: number): Write<R> {
+  const put = change.records.find((r) => r.kind === 'putPolicy');
+  const ended =
+    change.before === undefined || change.records.length === 0 ? [] : requestsEndedByPolicy(state, change.before, put?.kind === 'putPolicy' ? put.policy : undefined, now);
+  return {
+    records: [...change.records, ...ended.map((request) => ({ kind: 'putApproval' as const, request }))],
+    deltas: change.deltas,
+    approvalDeltas: approvalDeltas(ended),
+    result: change.result,
+    decision: change.decision,
+  };
+}
+
+function approvalWrite<R>(change: ApprovalChange<R>): Write<R> {
+  return {
+    records: change.requests.map((request) => ({ kind: 'putApproval' as const, request })),
+    deltas: [],
+    approvalDeltas: approvalDeltas(change.requests),
+    result: change.result,
+    decision: change.decision,
+  };
 }
 
 /** Page tokens: a position, signed with a key derived from the store key (tamper-evident). */
@@ -127,15 +167,15 @@ export class CofferSession implements Session {
         this.audited('policies.create', '', async () => {
           const { newId } = this.store.options;
           const write = await this.store.write((state, now) =>
-            policyWrite(createPolicy(state, this.callerAt(now), body, { policyId: newId(), permissionIds: [newId(), newId(), newId()] })),
+            policyWrite(state, createPolicy(state, this.callerAt(now), body, { policyId: newId(), permissionIds: [newId(), newId(), newId()] }), now),
           );
           return { ...write, target: write.result.id };
         }),
       get: (id, options) => this.audited('policies.get', String(id), async () => getPolicy(this.store.state(), this.callerAt(this.store.now()), id, options)),
       update: (id, patch) =>
-        this.audited('policies.update', String(id), async () => this.store.write((state, now) => policyWrite(updatePolicy(state, this.callerAt(now), id, patch)))),
+        this.audited('policies.update', String(id), async () => this.store.write((state, now) => policyWrite(state, updatePolicy(state, this.callerAt(now), id, patch), now))),
       delete: (id) =>
-        this.audited('policies.delete', String(id), async () => this.store.write((state, now) => policyWrite(deletePolicy(state, this.callerAt(now), id)))),
+        this.audited('policies.delete', String(id), async () => this.store.write((state, now) => policyWrite(state, deletePolicy(state, this.callerAt(now), id), now))),
       list: (query) =>
         this.audited('policies.list', typeof query?.resource === 'string' ? query.resource : '*', async () =>
           listPolicies(this.store.state(), this.callerAt(this.store.now()), query, tokens),
@@ -145,8 +185,14 @@ export class CofferSession implements Session {
 
   /** The caller of one operation at `now`: the principal and how the policies answer for it. */
   private callerAt(now: number): PolicyCaller {
-    const facts: DecisionFacts = { now, client: this.client, hasLiveApproval: () => false };
-    const index = this.store.state().policies;
+    const state = this.store.state();
+    const requester = refOf(this.principal);
+    const facts: DecisionFacts = {
+      now,
+      client: this.client,
+      hasLiveApproval: (policy, itemId) => itemId !== undefined && state.approvals.hasLiveGrant(requester, policy.id, itemId, now),
+    };
+    const index = state.policies;
     const keys = this.memberKeys;
     return {
       principal: this.principal,
@@ -203,7 +249,7 @@ export class CofferSession implements Session {
     return this.audited('create', pathTarget(path), async () => {
       const { options } = this.store;
       return this.store.write((state, now) =>
-        itemWrite(createItem(state, this.callerAt(now), { path, body, maxSecretBytes: options.maxSecretBytes, now, newId: options.newId() })),
+        itemWrite(state, createItem(state, this.callerAt(now), { path, body, maxSecretBytes: options.maxSecretBytes, now, newId: options.newId() }), now),
       );
     });
   }
@@ -211,13 +257,13 @@ export class CofferSession implements Session {
   patch(path: string, body: unknown, options?: unknown): Promise<ItemView> {
     return this.audited('patch', pathTarget(path), async () =>
       this.store.write((state, now) =>
-        itemWrite(patchItem(state, this.callerAt(now), { path, body, options, maxSecretBytes: this.store.options.maxSecretBytes, now })),
+        itemWrite(state, patchItem(state, this.callerAt(now), { path, body, options, maxSecretBytes: this.store.options.maxSecretBytes, now }), now),
       ),
     );
   }
 
   delete(path: string): Promise<void> {
-    return this.audited('delete', pathTarget(path), async () => this.store.write((state, now) => itemWrite(deleteItem(state, this.callerAt(now), path))));
+    return this.audited('delete', pathTarget(path), async () => this.store.write((state, now) => itemWrite(state, deleteItem(state, this.callerAt(now), path), now)));
   }
 
   getAccess(path: string): Promise<AclEntry[]> {
@@ -225,13 +271,72 @@ export class CofferSession implements Session {
   }
 
   putAccess(path: string, entry: unknown): Promise<AclEntry[]> {
-    return this.audited('putAccess', pathTarget(path), async () => this.store.write((state, now) => itemWrite(putAccess(state, this.callerAt(now), path, entry))));
+    return this.audited('putAccess', pathTarget(path), async () => this.store.write((state, now) => itemWrite(state, putAccess(state, this.callerAt(now), path, entry), now)));
   }
 
   deleteAccess(path: string, entity: unknown): Promise<AclEntry[]> {
     return this.audited('deleteAccess', pathTarget(path), async () =>
-      this.store.write((state, now) => itemWrite(deleteAccess(state, this.callerAt(now), path, entity))),
+      this.store.write((state, now) => itemWrite(state, deleteAccess(state, this.callerAt(now), path, entity), now)),
     );
+  }
+
+  // ---------------------------------------------------------------- approvals (SPEC §9)
+
+  requestApproval(body: unknown): Promise<ApprovalView> {
+    const target = pathTarget(isPlainObject(body) ? body.path : undefined);
+    return this.audited('requestApproval', target, async () => {
+      const write = await this.store.write((state, now) => approvalWrite(requestApproval(state, this.callerAt(now), body, { id: this.store.options.newId(), now })));
+      const { view, medium, isNew } = write.result;
+      if (isNew && medium !== undefined) {
+        const failure = await this.store.notify(view, medium);
+        if (failure !== undefined) {
+          this.store.audit({
+            time: new Date(this.store.now()).toISOString(),
+            principal: { id: this.principal.id, kind: this.principal.kind },
+            ip: this.ip,
+            action: 'notify',
+            target: view.id,
+            outcome: 'refused',
+            reason: 'notify_failed',
+          });
+        }
+      }
+      return { result: view, decision: write.decision, target: view.id };
+    });
+  }
+
+  approve(id: string, options?: unknown): Promise<ApprovalView> {
+    return this.decideRequest('approve', id, options);
+  }
+
+  reject(id: string, options?: unknown): Promise<ApprovalView> {
+    return this.decideRequest('reject', id, options);
+  }
+
+  withdraw(id: string): Promise<ApprovalView> {
+    return this.decideRequest('withdraw', id, undefined);
+  }
+
+  revoke(id: string, options?: unknown): Promise<ApprovalView> {
+    return this.decideRequest('revoke', id, options);
+  }
+
+  private decideRequest(verb: 'approve' | 'reject' | 'withdraw' | 'revoke', id: unknown, options: unknown): Promise<ApprovalView> {
+    return this.audited(verb, String(id), async () => this.store.write((state, now) => approvalWrite(decideApproval(state, this.callerAt(now), verb, id, options, now))));
+  }
+
+  getApproval(id: string): Promise<ApprovalView> {
+    return this.audited('getApproval', String(id), async () => {
+      const now = this.store.now();
+      return getApproval(this.store.state(), this.callerAt(now), id, now);
+    });
+  }
+
+  listApprovals(query?: unknown): Promise<ApprovalView[]> {
+    return this.audited('listApprovals', '', async () => {
+      const now = this.store.now();
+      return listApprovals(this.store.state(), this.callerAt(now), query, now);
+    });
   }
 
   /** SPEC §8: the decision for `action` on `resource`; no audit event. Cost: O(member keys × depth) lookups. */

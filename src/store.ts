@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { freeze } from 'immer';
 import type { StorageAdapter } from './adapter.js';
 import { deliver, type AuditEvent, type AuditSink } from './audit.js';
-import { decodePolicy, encodeChanges, FORMAT_VERSION, ItemDecoder, itemKey, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
+import { decodeApproval, type ApprovalRecordChange, decodePolicy, encodeChanges, FORMAT_VERSION, ItemDecoder, itemKey, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
 import { deriveKeys, KEY_BYTES, randomKey, type StoreKeys } from './crypto.js';
 import { closed, CofferError, corrupt, storageFailure, validationError, wrongKey, type ErrorDetail } from './core/errors.js';
 import { DEFAULT_MAX_SECRET_BYTES, type RecordChange } from './core/items.js';
@@ -17,6 +17,7 @@ import { newPolicy, NO_MEMBERS, membersSchema, type Members, type Policy } from 
 import { PolicyIndex, type PolicyDelta } from './core/policy-index.js';
 import { bindingState, type PolicyRecordChange, type PolicyState } from './core/policy-ops.js';
 import { ANY_RESOURCE } from './core/resources.js';
+import { ApprovalIndex, approvalView, type ApprovalDelta, type ApprovalView } from './core/approvals.js';
 import { detailsFromAjv, schemaValidator } from './core/validate.js';
 import { checkPath } from './core/paths.js';
 import { newRoot } from './core/tree.js';
@@ -37,6 +38,8 @@ export interface StoreOptions {
   readonly maxSecretBytes?: number;
   /** Members of the built-in policies (SPEC §6.5); no caller can change them. */
   readonly builtinMembers?: BuiltinMembers;
+  /** Called with each new approval request and its policy's notificationMedium (SPEC §9). */
+  readonly notify?: Notifier;
   /** A source of new ids (default `crypto.randomUUID`), for hosts' snapshot tests. */
   readonly newId?: () => string;
 }
@@ -48,6 +51,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
+export type Notifier = (request: ApprovalView, medium: string | string[]) => void | Promise<void>;
+
 export interface BuiltinMembers {
   readonly SMAdminPolicy?: Partial<Members>;
   readonly SMAuditorPolicy?: Partial<Members>;
@@ -57,13 +62,16 @@ export interface BuiltinMembers {
  * The in-memory state. The tree is immutable and replaced on publish; the
  * policy index is changed in place by `apply`, at publish, after the batch.
  */
-export interface StoreState extends PolicyState {}
+export interface StoreState extends PolicyState {
+  readonly approvals: ApprovalIndex;
+}
 
 /** What one write changes: the new tree (if any), the records to write, the index deltas. */
 export interface Write<R> {
   readonly root?: ItemNode;
-  readonly records: readonly (RecordChange | PolicyRecordChange)[];
+  readonly records: readonly (RecordChange | PolicyRecordChange | ApprovalRecordChange)[];
   readonly deltas: readonly PolicyDelta[];
+  readonly approvalDeltas?: readonly ApprovalDelta[];
   readonly result: R;
   readonly decision: Decision | string;
 }
@@ -105,6 +113,7 @@ interface CheckedOptions {
   readonly maxSecretBytes: number;
   readonly newId: () => string;
   readonly builtinMembers: { readonly SMAdminPolicy: Members; readonly SMAuditorPolicy: Members };
+  readonly notify: Notifier | undefined;
 }
 
 function fullMembers(input: Partial<Members> | undefined): Members {
@@ -146,6 +155,7 @@ function checkOptions(input: unknown): CheckedOptions {
     adapter: adapter!,
     clock: (input.clock as (() => number) | undefined) ?? Date.now,
     onAudit: input.onAudit as AuditSink | undefined,
+    notify: input.notify as Notifier | undefined,
     maxSecretBytes: (max as number | undefined) ?? DEFAULT_MAX_SECRET_BYTES,
     newId: (input.newId as (() => string) | undefined) ?? randomUUID,
   };
@@ -212,7 +222,11 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (typeof revision !== 'number' || !Number.isInteger(revision)) throw corrupt('The revision record does not decode');
   const root = await loadTree(adapter, keys);
   const policies = await loadPolicies(adapter, keys, root, options);
-  return { state: { root, policies }, revision };
+  const approvals = new ApprovalIndex();
+  const deltas: ApprovalDelta[] = [];
+  for await (const [key, value] of adapter.iterate(prefixRange(KEYS.approvalPrefix))) deltas.push({ kind: 'putApproval', request: decodeApproval(keys, key, value) });
+  approvals.apply(deltas);
+  return { state: { root, policies, approvals }, revision };
 }
 
 /** Reads every policy record and indexes it; the built-ins get the members of this open. O(policies × depth). */
@@ -257,7 +271,7 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
       return { kind: 'putPolicy' as const, policy: Object.freeze({ ...policy, members: options.builtinMembers[name] }), isAlive: true, towardIds: [root.id] };
     }),
   );
-  return { state: { root, policies }, revision };
+  return { state: { root, policies, approvals: new ApprovalIndex() }, revision };
 }
 
 interface LoadingNode extends Omit<ItemNode, 'children'> {
@@ -361,6 +375,7 @@ export class StoreEngine implements Store {
       this.revision = revision;
       if (change.root !== undefined) this.published = { ...this.published, root: change.root };
       this.published.policies.apply(change.deltas);
+      if (change.approvalDeltas !== undefined) this.published.approvals.apply(change.approvalDeltas);
       return change;
     });
   }
@@ -378,5 +393,17 @@ export class StoreEngine implements Store {
 
   audit(event: AuditEvent): void {
     deliver(this.options.onAudit, event);
+  }
+
+  /** Calls the host's notifier; its failure is returned, never thrown (the request stands). */
+  async notify(request: ApprovalView, medium: string | string[]): Promise<unknown> {
+    const notifier = this.options.notify;
+    if (notifier === undefined) return undefined;
+    try {
+      await notifier(request, medium);
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('notify failed');
+    }
   }
 }

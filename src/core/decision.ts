@@ -51,29 +51,30 @@ export interface DetailedDecision {
   readonly isPathOnly: boolean;
 }
 
-const ADMIN: Decision = Object.freeze({ allowed: true, effect: 'allow', reason: 'admin' });
-const ACL: Decision = Object.freeze({ allowed: true, effect: 'allow', reason: 'acl' });
-const DEFAULT_DENY: Decision = Object.freeze({ allowed: false, effect: 'deny', reason: 'default_deny' });
+// Fresh objects per decision: a caller may keep and change what `can` returned.
+const ADMIN = (): Decision => ({ allowed: true, effect: 'allow', reason: 'admin' });
+const ACL = (): Decision => ({ allowed: true, effect: 'allow', reason: 'acl' });
+const DEFAULT_DENY = (): Decision => ({ allowed: false, effect: 'deny', reason: 'default_deny' });
 
 /** SPEC §8, one step per line. Cost: the policy index's lookups plus O(ACL entries). */
 export function decideDetailed(request: DecisionRequest): DetailedDecision {
   const { principal, acl, aclAccess, policies } = request;
   // 1. Admins may do everything.
-  if (principal.isAdmin) return { decision: ADMIN, isPathOnly: false };
+  if (principal.isAdmin) return { decision: ADMIN(), isPathOnly: false };
   // 2. A matching Deny whose conditions hold wins over everything below.
   const denyId = policies.denyingPolicy();
-  if (denyId !== undefined) return { decision: Object.freeze({ allowed: false, effect: 'deny', reason: 'explicit_deny', policyId: denyId }), isPathOnly: false };
+  if (denyId !== undefined) return { decision: { allowed: false, effect: 'deny', reason: 'explicit_deny', policyId: denyId }, isPathOnly: false };
   // 3. An ACL entry on the item §5 names.
-  if (acl !== undefined && aclAccess !== undefined && aclGrants(acl, principal, aclAccess)) return { decision: ACL, isPathOnly: false };
+  if (acl !== undefined && aclAccess !== undefined && aclGrants(acl, principal, aclAccess)) return { decision: ACL(), isPathOnly: false };
   // 4. An Allow policy that grants (with a live approval where it asks for one).
   const allow = policies.allowing();
-  if (allow.policyId !== undefined) return { decision: Object.freeze({ allowed: true, effect: 'allow', reason: 'policy', policyId: allow.policyId }), isPathOnly: allow.isPathOnly };
+  if (allow.policyId !== undefined) return { decision: { allowed: true, effect: 'allow', reason: 'policy', policyId: allow.policyId }, isPathOnly: allow.isPathOnly };
   // 5. Allow policies that would grant, but only after an approval.
   if (allow.approvalPolicyIds.length > 0) {
-    return { decision: Object.freeze({ allowed: false, effect: 'approval_required', reason: 'approval_required', policyIds: Object.freeze([...allow.approvalPolicyIds]) }), isPathOnly: false };
+    return { decision: { allowed: false, effect: 'approval_required', reason: 'approval_required', policyIds: [...allow.approvalPolicyIds] }, isPathOnly: false };
   }
   // 6. Nothing grants it.
-  return { decision: DEFAULT_DENY, isPathOnly: false };
+  return { decision: DEFAULT_DENY(), isPathOnly: false };
 }
 
 export function decide(request: DecisionRequest): Decision {

@@ -267,7 +267,7 @@ export function authorize(decision: Decision, verb: string, shown: string): void
 }
 
 /** Finds the item at `path`, with its node chain, or runs step (2). */
-function existing(state: ItemState, caller: Caller, path: ParsedPath, verb: string): { node: ItemNode; nodes: ItemNode[] } {
+export function existing(state: ItemState, caller: Caller, path: ParsedPath, verb: string): { node: ItemNode; nodes: ItemNode[] } {
   const nodes = nodesToward(state.root, path);
   if (nodes.length !== path.segments.length + 1) missingItem(state, caller, path, verb, path.path);
   return { node: nodes[nodes.length - 1]!, nodes };
