@@ -4,7 +4,7 @@
 // (secret values also to their item id and version).
 
 import type { BatchOperation } from './adapter.js';
-import { seal, unseal, type StoreKeys } from './crypto.js';
+import { RecordDigest, seal, unseal, type StoreKeys } from './crypto.js';
 import { corrupt } from './core/errors.js';
 import type { RecordChange } from './core/items.js';
 import { compileCondition, parseCondition } from './core/conditions/index.js';
@@ -22,6 +22,7 @@ export const KEYS = Object.freeze({
   format: '!format',
   keyCheck: '!keycheck',
   revision: '!revision',
+  digest: '!digest',
   itemPrefix: 'item:',
   valuePrefix: 'value:',
   policyPrefix: 'policy:',
@@ -42,10 +43,14 @@ export function sealRecord(keys: StoreKeys, storageKey: string, record: unknown)
   return seal(keys.records, encoder.encode(JSON.stringify(record)), storageKey);
 }
 
-/** Opens and parses a record; CORRUPT when it does not authenticate or parse. */
-export function openRecord(keys: StoreKeys, storageKey: string, sealed: Uint8Array): unknown {
+/**
+ * Opens and parses a record; CORRUPT when it does not authenticate or parse.
+ * With a digest, the record's share is added to it (loading at open).
+ */
+export function openRecord(keys: StoreKeys, storageKey: string, sealed: Uint8Array, digest?: RecordDigest): unknown {
   const plain = unseal(keys.records, sealed, storageKey);
   if (plain === undefined) throw corrupt(`The record \`${storageKey}\` fails authentication (edited, truncated or moved)`);
+  digest?.toggle(storageKey, plain);
   try {
     return JSON.parse(plain.toString('utf8'));
   } catch (cause) {
@@ -146,10 +151,13 @@ export class ItemDecoder {
   private readonly acls = new Map<string, Acl>();
   private readonly strings = new Map<string, string>();
 
-  constructor(private readonly keys: StoreKeys) {}
+  constructor(
+    private readonly keys: StoreKeys,
+    private readonly digest: RecordDigest,
+  ) {}
 
   decode(storageKey: string, sealed: Uint8Array, name: string): Omit<ItemNode, 'children'> {
-    const record = openRecord(this.keys, storageKey, sealed);
+    const record = openRecord(this.keys, storageKey, sealed, this.digest);
     const validator = schemaValidator('item-record', itemRecordSchema);
     if (!validator(record)) throw corrupt(`The record \`${storageKey}\` is not an item record`);
     const r = record as ItemRecord;
@@ -247,8 +255,8 @@ function policyRecord(policy: Policy): PolicyRecord {
 }
 
 /** Decodes a policy record at open: the condition is parsed and compiled again. */
-export function decodePolicy(keys: StoreKeys, storageKey: string, sealed: Uint8Array): Policy {
-  const record = openRecord(keys, storageKey, sealed);
+export function decodePolicy(keys: StoreKeys, storageKey: string, sealed: Uint8Array, digest: RecordDigest): Policy {
+  const record = openRecord(keys, storageKey, sealed, digest);
   if (!schemaValidator('policy-record', policyRecordSchema)(record)) throw corrupt(`The record \`${storageKey}\` is not a policy record`);
   const r = record as PolicyRecord;
   const resource = checkResource(r.resource);
@@ -321,8 +329,8 @@ const approvalRecordSchema = {
   },
 } as const;
 
-export function decodeApproval(keys: StoreKeys, storageKey: string, sealed: Uint8Array): ApprovalRequest {
-  const record = openRecord(keys, storageKey, sealed);
+export function decodeApproval(keys: StoreKeys, storageKey: string, sealed: Uint8Array, digest: RecordDigest): ApprovalRequest {
+  const record = openRecord(keys, storageKey, sealed, digest);
   if (!schemaValidator('approval-record', approvalRecordSchema)(record) || storageKey !== approvalKey((record as ApprovalRequest).id)) {
     throw corrupt(`The record \`${storageKey}\` is not an approval record`);
   }
@@ -334,18 +342,65 @@ export type ApprovalRecordChange = { readonly kind: 'putApproval'; readonly requ
 
 // ---------------------------------------------------------------- batches
 
-/** The adapter writes for one operation's record changes, plus the new revision. */
-export function encodeChanges(keys: StoreKeys, changes: readonly (RecordChange | PolicyRecordChange | ApprovalRecordChange)[], revision: number): BatchOperation[] {
+export type AnyRecordChange = RecordChange | PolicyRecordChange | ApprovalRecordChange;
+
+/** The plaintext a record change writes (deterministic: re-encoding a loaded record gives the same text). */
+export function itemText(node: ItemNode): string {
+  return JSON.stringify(itemRecord(node));
+}
+export function policyText(policy: Policy): string {
+  return JSON.stringify(policyRecord(policy));
+}
+export function approvalText(request: ApprovalRequest): string {
+  return JSON.stringify(request);
+}
+
+/** The storage key of a metadata record change (values are bound by item version instead). */
+function recordKeyOf(change: AnyRecordChange): string | undefined {
+  switch (change.kind) {
+    case 'putItem':
+    case 'deleteItem':
+      return itemKey(change.path);
+    case 'putPolicy':
+      return policyKey(change.policy.id);
+    case 'deletePolicy':
+      return policyKey(change.id);
+    case 'putApproval':
+      return approvalKey(change.request.id);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The adapter writes for one operation's record changes, plus the new
+ * revision and the new digest. `previousText` gives the plaintext a changed
+ * record holds now (undefined for a new one), so its share leaves the digest.
+ * `digest` is updated in place: pass a copy, publish it after the batch.
+ */
+export function encodeChanges(
+  keys: StoreKeys,
+  changes: readonly AnyRecordChange[],
+  revision: number,
+  digest: RecordDigest,
+  previousText: (change: AnyRecordChange) => string | undefined,
+): BatchOperation[] {
   const operations: BatchOperation[] = [];
   for (const change of changes) {
+    const recordKey = recordKeyOf(change);
+    if (recordKey !== undefined) {
+      const before = previousText(change);
+      if (before !== undefined) digest.toggle(recordKey, before);
+    }
     switch (change.kind) {
       case 'putItem': {
-        const key = itemKey(change.path);
-        operations.push({ type: 'put', key, value: sealRecord(keys, key, itemRecord(change.node)) });
+        const text = itemText(change.node);
+        digest.toggle(recordKey!, text);
+        operations.push({ type: 'put', key: recordKey!, value: seal(keys.records, encoder.encode(text), recordKey!) });
         break;
       }
       case 'deleteItem':
-        operations.push({ type: 'del', key: itemKey(change.path) });
+        operations.push({ type: 'del', key: recordKey! });
         break;
       case 'putValue':
         operations.push({ type: 'put', key: valueKey(change.itemId), value: sealValue(keys, change.itemId, change.version, change.value) });
@@ -354,20 +409,23 @@ export function encodeChanges(keys: StoreKeys, changes: readonly (RecordChange |
         operations.push({ type: 'del', key: valueKey(change.itemId) });
         break;
       case 'putPolicy': {
-        const key = policyKey(change.policy.id);
-        operations.push({ type: 'put', key, value: sealRecord(keys, key, policyRecord(change.policy)) });
+        const text = policyText(change.policy);
+        digest.toggle(recordKey!, text);
+        operations.push({ type: 'put', key: recordKey!, value: seal(keys.records, encoder.encode(text), recordKey!) });
         break;
       }
       case 'deletePolicy':
-        operations.push({ type: 'del', key: policyKey(change.id) });
+        operations.push({ type: 'del', key: recordKey! });
         break;
       case 'putApproval': {
-        const key = approvalKey(change.request.id);
-        operations.push({ type: 'put', key, value: sealRecord(keys, key, change.request) });
+        const text = approvalText(change.request);
+        digest.toggle(recordKey!, text);
+        operations.push({ type: 'put', key: recordKey!, value: seal(keys.records, encoder.encode(text), recordKey!) });
         break;
       }
     }
   }
   operations.push({ type: 'put', key: KEYS.revision, value: sealRecord(keys, KEYS.revision, revision) });
+  operations.push({ type: 'put', key: KEYS.digest, value: sealRecord(keys, KEYS.digest, digest.bytes.toString('base64')) });
   return operations;
 }

@@ -20,6 +20,8 @@ export interface StoreKeys {
   readonly values: Buffer;
   /** Signs opaque tokens (page tokens). */
   readonly tokens: Buffer;
+  /** Keys the store digest (a commitment to the set of live records). */
+  readonly digest: Buffer;
 }
 
 function derive(master: Uint8Array, purpose: string): Buffer {
@@ -27,7 +29,7 @@ function derive(master: Uint8Array, purpose: string): Buffer {
 }
 
 export function deriveKeys(master: Uint8Array): StoreKeys {
-  return Object.freeze({ records: derive(master, 'records'), values: derive(master, 'values'), tokens: derive(master, 'tokens') });
+  return Object.freeze({ records: derive(master, 'records'), values: derive(master, 'values'), tokens: derive(master, 'tokens'), digest: derive(master, 'digest') });
 }
 
 export function randomKey(): Uint8Array {
@@ -72,4 +74,40 @@ export function verify(key: Buffer, text: string, signature: string): boolean {
   const expected = Buffer.from(sign(key, text));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * A commitment to a set of records: the XOR of a keyed hash of each
+ * (storage key, plaintext). Adding and removing a record are the same XOR, so
+ * a write updates it in O(records changed). Without the key no one can
+ * compute a record's share, so a record restored from an older state, added
+ * or removed on disk makes the digest disagree.
+ */
+export class RecordDigest {
+  private constructor(
+    private readonly key: Buffer,
+    readonly bytes: Buffer,
+  ) {}
+
+  static empty(key: Buffer): RecordDigest {
+    return new RecordDigest(key, Buffer.alloc(32));
+  }
+
+  static of(key: Buffer, bytes: Uint8Array): RecordDigest {
+    return new RecordDigest(key, Buffer.from(bytes));
+  }
+
+  copy(): RecordDigest {
+    return new RecordDigest(this.key, Buffer.from(this.bytes));
+  }
+
+  /** Adds (or, the same XOR, removes) one record. */
+  toggle(storageKey: string, plaintext: string | Uint8Array): void {
+    const share = createHmac('sha256', this.key).update(storageKey).update('\u0000').update(plaintext).digest();
+    for (let i = 0; i < 32; i++) this.bytes[i]! ^= share[i]!;
+  }
+
+  equals(other: Uint8Array): boolean {
+    return other.length === 32 && timingSafeEqual(this.bytes, other);
+  }
 }

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { freeze } from 'immer';
 import type { StorageAdapter } from './adapter.js';
 import { deliver, type AuditEvent, type AuditSink } from './audit.js';
-import { decodeApproval, type ApprovalRecordChange, decodePolicy, encodeChanges, FORMAT_VERSION, ItemDecoder, itemKey, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
-import { deriveKeys, KEY_BYTES, randomKey, type StoreKeys } from './crypto.js';
+import { approvalText, decodeApproval, itemText, policyText, type AnyRecordChange, type ApprovalRecordChange, decodePolicy, encodeChanges, FORMAT_VERSION, ItemDecoder, itemKey, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
+import { deriveKeys, KEY_BYTES, randomKey, RecordDigest, type StoreKeys } from './crypto.js';
 import { closed, CofferError, corrupt, storageFailure, validationError, wrongKey, type ErrorDetail } from './core/errors.js';
 import { DEFAULT_MAX_SECRET_BYTES, type RecordChange } from './core/items.js';
 import type { Decision } from './core/decision.js';
@@ -20,7 +20,7 @@ import { ANY_RESOURCE } from './core/resources.js';
 import { ApprovalIndex, approvalView, type ApprovalDelta, type ApprovalView } from './core/approvals.js';
 import { detailsFromAjv, schemaValidator } from './core/validate.js';
 import { checkPath } from './core/paths.js';
-import { newRoot } from './core/tree.js';
+import { findItem, newRoot } from './core/tree.js';
 import type { ItemNode } from './core/types.js';
 import { isPlainObject } from './core/validate.js';
 import { WriteQueue } from './write-queue.js';
@@ -197,7 +197,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   try {
     const loaded = await loadOrCreate(adapter, keys, checked);
-    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision);
+    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision, loaded.digest);
   } catch (error) {
     // Release what was opened (LevelDB's lock) so the right key can open it next.
     await adapter.close().catch(() => undefined);
@@ -205,7 +205,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
 }
 
-async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: CheckedOptions): Promise<{ state: StoreState; revision: number }> {
+interface Loaded {
+  readonly state: StoreState;
+  readonly revision: number;
+  readonly digest: RecordDigest;
+}
+
+async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: CheckedOptions): Promise<Loaded> {
   const check = await adapter.get(KEYS.keyCheck);
   if (check === undefined) {
     for await (const _ of adapter.iterate({ limit: 1 })) throw corrupt('The storage holds data but no coffer key check: it is not a coffer store');
@@ -220,21 +226,30 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (revisionValue === undefined) throw corrupt('The revision record is missing');
   const revision = openRecord(keys, KEYS.revision, revisionValue);
   if (typeof revision !== 'number' || !Number.isInteger(revision)) throw corrupt('The revision record does not decode');
-  const root = await loadTree(adapter, keys);
-  const policies = await loadPolicies(adapter, keys, root, options);
+  const digestValue = await adapter.get(KEYS.digest);
+  if (digestValue === undefined) throw corrupt('The digest record is missing');
+  const stored = openRecord(keys, KEYS.digest, digestValue);
+  if (typeof stored !== 'string') throw corrupt('The digest record does not decode');
+  // Every record read below adds its share; the sum must be the stored digest.
+  const digest = RecordDigest.empty(keys.digest);
+  const root = await loadTree(adapter, keys, digest);
+  const policies = await loadPolicies(adapter, keys, root, options, digest);
   const approvals = new ApprovalIndex();
   const deltas: ApprovalDelta[] = [];
-  for await (const [key, value] of adapter.iterate(prefixRange(KEYS.approvalPrefix))) deltas.push({ kind: 'putApproval', request: decodeApproval(keys, key, value) });
+  for await (const [key, value] of adapter.iterate(prefixRange(KEYS.approvalPrefix))) deltas.push({ kind: 'putApproval', request: decodeApproval(keys, key, value, digest) });
   approvals.apply(deltas);
-  return { state: { root, policies, approvals }, revision };
+  if (!digest.equals(Buffer.from(stored, 'base64'))) {
+    throw corrupt('The records do not match the store digest: a record was restored from an older state, added or removed');
+  }
+  return { state: { root, policies, approvals }, revision, digest };
 }
 
 /** Reads every policy record and indexes it; the built-ins get the members of this open. O(policies × depth). */
-async function loadPolicies(adapter: StorageAdapter, keys: StoreKeys, root: ItemNode, options: CheckedOptions): Promise<PolicyIndex> {
+async function loadPolicies(adapter: StorageAdapter, keys: StoreKeys, root: ItemNode, options: CheckedOptions, digest: RecordDigest): Promise<PolicyIndex> {
   const index = new PolicyIndex();
   const deltas: PolicyDelta[] = [];
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.policyPrefix))) {
-    let policy = decodePolicy(keys, key, value);
+    let policy = decodePolicy(keys, key, value, digest);
     const builtin = policy.isReadOnly ? BUILTINS.find((b) => b.name === policy.name) : undefined;
     if (builtin !== undefined) policy = Object.freeze({ ...policy, members: options.builtinMembers[builtin.name] });
     const { isAlive, towardIds } = bindingState(root, policy);
@@ -255,14 +270,18 @@ function builtinPolicies(options: CheckedOptions): Policy[] {
   );
 }
 
-async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: CheckedOptions): Promise<{ state: StoreState; revision: number }> {
+async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: CheckedOptions): Promise<Loaded> {
   const root = newRoot(options.newId(), options.clock(), ROOT_CREATOR);
   const revision = 1;
   const builtins = builtinPolicies(options);
+  const digest = RecordDigest.empty(keys.digest);
+  const changes: AnyRecordChange[] = [{ kind: 'putItem', path: '/', node: root }, ...builtins.map((policy) => ({ kind: 'putPolicy' as const, policy }))];
+  // INVARIANT: the key check is in the same batch as everything else, so a
+  // crash while creating leaves either a whole new store or an empty one.
   await adapter.batch([
     { type: 'put', key: KEYS.format, value: sealRecord(keys, KEYS.format, FORMAT_VERSION) },
     { type: 'put', key: KEYS.keyCheck, value: keyCheckValue(keys) },
-    ...encodeChanges(keys, [{ kind: 'putItem', path: '/', node: root }, ...builtins.map((policy) => ({ kind: 'putPolicy' as const, policy }))], revision),
+    ...encodeChanges(keys, changes, revision, digest, () => undefined),
   ]);
   const policies = new PolicyIndex();
   policies.apply(
@@ -271,7 +290,7 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
       return { kind: 'putPolicy' as const, policy: Object.freeze({ ...policy, members: options.builtinMembers[name] }), isAlive: true, towardIds: [root.id] };
     }),
   );
-  return { state: { root, policies, approvals: new ApprovalIndex() }, revision };
+  return { state: { root, policies, approvals: new ApprovalIndex() }, revision, digest };
 }
 
 interface LoadingNode extends Omit<ItemNode, 'children'> {
@@ -283,8 +302,8 @@ interface LoadingNode extends Omit<ItemNode, 'children'> {
  * children's, so it always comes first. O(items); no immer draft per item —
  * the finished tree is frozen once.
  */
-async function loadTree(adapter: StorageAdapter, keys: StoreKeys): Promise<ItemNode> {
-  const decoder = new ItemDecoder(keys);
+async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: RecordDigest): Promise<ItemNode> {
+  const decoder = new ItemDecoder(keys, digest);
   const directories = new Map<string, LoadingNode>();
   let root: LoadingNode | undefined;
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.itemPrefix))) {
@@ -321,10 +340,35 @@ export class StoreEngine implements Store {
     readonly options: CheckedOptions,
     state: StoreState,
     revision: number,
+    private digest: RecordDigest,
   ) {
     this.published = state;
     this.revision = revision;
   }
+
+  // The plaintext a record holds in the published state (undefined when new).
+  private readonly previousText = (change: AnyRecordChange): string | undefined => {
+    const state = this.published;
+    switch (change.kind) {
+      case 'putItem':
+      case 'deleteItem': {
+        const segments = change.path === '/' ? [] : change.path.slice(1).split('/');
+        const node = findItem(state.root, segments);
+        return node === undefined ? undefined : itemText(node);
+      }
+      case 'putPolicy':
+      case 'deletePolicy': {
+        const policy = state.policies.get(change.kind === 'putPolicy' ? change.policy.id : change.id);
+        return policy === undefined ? undefined : policyText(policy);
+      }
+      case 'putApproval': {
+        const request = state.approvals.get(change.request.id);
+        return request === undefined ? undefined : approvalText(request);
+      }
+      default:
+        return undefined;
+    }
+  };
 
   as(principal: unknown, context?: SessionContext): Session {
     if (this.isClosed) throw closed();
@@ -365,7 +409,8 @@ export class StoreEngine implements Store {
       const change = compute(this.published, this.now());
       if (change.records.length === 0) return change;
       const revision = this.revision + 1;
-      const operations = encodeChanges(this.keys, change.records, revision);
+      const digest = this.digest.copy();
+      const operations = encodeChanges(this.keys, change.records, revision, digest, this.previousText);
       try {
         await this.adapter.batch(operations);
       } catch (error) {
@@ -373,6 +418,7 @@ export class StoreEngine implements Store {
       }
       // Publish: nothing above can fail any more.
       this.revision = revision;
+      this.digest = digest;
       if (change.root !== undefined) this.published = { ...this.published, root: change.root };
       this.published.policies.apply(change.deltas);
       if (change.approvalDeltas !== undefined) this.published.approvals.apply(change.approvalDeltas);

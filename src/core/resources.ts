@@ -54,19 +54,3 @@ export function parentsOf(target: ResourceTarget): string[] {
   }
   return out;
 }
-
-/**
- * True when grant resource `grant` covers every path `asked` can match
- * (SPEC §6.3): `*` covers all; `/a/*` covers `/a`, `/a/b`, `/a/b/*`; `/a/b`
- * covers only `/a/b`. Compared as paths; liveness is the caller's check.
- */
-export function covers(grant: ResourceTarget, asked: ResourceTarget): boolean {
-  if (grant.kind === 'any') return true;
-  if (asked.kind === 'any') return false;
-  if (grant.kind === 'exact') return asked.kind === 'exact' && asked.path.path === grant.path.path;
-  const g = grant.path.segments;
-  const a = asked.path.segments;
-  if (a.length < g.length) return false;
-  for (let i = 0; i < g.length; i++) if (g[i] !== a[i]) return false;
-  return true;
-}
