@@ -7,6 +7,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
+    // Not UTC on purpose: a time read as local instead of UTC shows up as a failure.
+    env: { TZ: 'America/New_York' },
     hookTimeout: 30_000,
   },
 });

@@ -30,7 +30,7 @@ import type { PolicyView } from './core/policy.js';
 import { parsePrincipal } from './core/principal.js';
 import { parseResource } from './core/resources.js';
 import type { AclEntry, ItemNode, Principal } from './core/types.js';
-import { isPlainObject } from './core/validate.js';
+import { isPlainObject, ownData } from './core/validate.js';
 import type { StoreEngine, StoreState, Write } from './store.js';
 import { approvalDeltas, decideApproval, getApproval, listApprovals, requestApproval, requestsEndedByItem, requestsEndedByPolicy, type ApprovalChange } from './core/approval-ops.js';
 import { refOf, type ApprovalStatus, type ApprovalView } from './core/approvals.js';
@@ -156,8 +156,9 @@ export class CofferSession implements Session {
     principal: unknown,
     context: unknown,
   ) {
-    this.principal = parsePrincipal(principal);
-    this.ip = parseContext(context).ip;
+    // Inputs are read through own-data copies: nothing inherited is ever taken as given.
+    this.principal = parsePrincipal(ownData(principal));
+    this.ip = parseContext(ownData(context)).ip;
     // Parsed once per session, never per decision.
     this.client = parseClientAddress(this.ip);
     this.memberKeys = Object.freeze(principalKeys(this.principal));
@@ -167,18 +168,18 @@ export class CofferSession implements Session {
         this.audited('policies.create', '', async () => {
           const { newId } = this.store.options;
           const write = await this.store.write((state, now) =>
-            policyWrite(state, createPolicy(state, this.callerAt(now), body, { policyId: newId(), permissionIds: [newId(), newId(), newId()] }), now),
+            policyWrite(state, createPolicy(state, this.callerAt(now), ownData(body), { policyId: newId(), permissionIds: [newId(), newId(), newId()] }), now),
           );
           return { ...write, target: write.result.id };
         }),
-      get: (id, options) => this.audited('policies.get', String(id), async () => getPolicy(this.store.state(), this.callerAt(this.store.now()), id, options)),
+      get: (id, options) => this.audited('policies.get', String(id), async () => getPolicy(this.store.state(), this.callerAt(this.store.now()), id, ownData(options))),
       update: (id, patch) =>
-        this.audited('policies.update', String(id), async () => this.store.write((state, now) => policyWrite(state, updatePolicy(state, this.callerAt(now), id, patch), now))),
+        this.audited('policies.update', String(id), async () => this.store.write((state, now) => policyWrite(state, updatePolicy(state, this.callerAt(now), id, ownData(patch)), now))),
       delete: (id) =>
         this.audited('policies.delete', String(id), async () => this.store.write((state, now) => policyWrite(state, deletePolicy(state, this.callerAt(now), id), now))),
       list: (query) =>
         this.audited('policies.list', typeof query?.resource === 'string' ? query.resource : '*', async () =>
-          listPolicies(this.store.state(), this.callerAt(this.store.now()), query, tokens),
+          listPolicies(this.store.state(), this.callerAt(this.store.now()), ownData(query), tokens),
         ),
     };
   }
@@ -249,7 +250,7 @@ export class CofferSession implements Session {
     return this.audited('create', pathTarget(path), async () => {
       const { options } = this.store;
       return this.store.write((state, now) =>
-        itemWrite(state, createItem(state, this.callerAt(now), { path, body, maxSecretBytes: options.maxSecretBytes, now, newId: options.newId() }), now),
+        itemWrite(state, createItem(state, this.callerAt(now), { path, body: ownData(body), maxSecretBytes: options.maxSecretBytes, now, newId: options.newId() }), now),
       );
     });
   }
@@ -257,7 +258,7 @@ export class CofferSession implements Session {
   patch(path: string, body: unknown, options?: unknown): Promise<ItemView> {
     return this.audited('patch', pathTarget(path), async () =>
       this.store.write((state, now) =>
-        itemWrite(state, patchItem(state, this.callerAt(now), { path, body, options, maxSecretBytes: this.store.options.maxSecretBytes, now }), now),
+        itemWrite(state, patchItem(state, this.callerAt(now), { path, body: ownData(body), options: ownData(options), maxSecretBytes: this.store.options.maxSecretBytes, now }), now),
       ),
     );
   }
@@ -271,12 +272,12 @@ export class CofferSession implements Session {
   }
 
   putAccess(path: string, entry: unknown): Promise<AclEntry[]> {
-    return this.audited('putAccess', pathTarget(path), async () => this.store.write((state, now) => itemWrite(state, putAccess(state, this.callerAt(now), path, entry), now)));
+    return this.audited('putAccess', pathTarget(path), async () => this.store.write((state, now) => itemWrite(state, putAccess(state, this.callerAt(now), path, ownData(entry)), now)));
   }
 
   deleteAccess(path: string, entity: unknown): Promise<AclEntry[]> {
     return this.audited('deleteAccess', pathTarget(path), async () =>
-      this.store.write((state, now) => itemWrite(state, deleteAccess(state, this.callerAt(now), path, entity), now)),
+      this.store.write((state, now) => itemWrite(state, deleteAccess(state, this.callerAt(now), path, ownData(entity)), now)),
     );
   }
 
@@ -285,7 +286,7 @@ export class CofferSession implements Session {
   requestApproval(body: unknown): Promise<ApprovalView> {
     const target = pathTarget(isPlainObject(body) ? body.path : undefined);
     return this.audited('requestApproval', target, async () => {
-      const write = await this.store.write((state, now) => approvalWrite(requestApproval(state, this.callerAt(now), body, { id: this.store.options.newId(), now })));
+      const write = await this.store.write((state, now) => approvalWrite(requestApproval(state, this.callerAt(now), ownData(body), { id: this.store.options.newId(), now })));
       const { view, medium, isNew } = write.result;
       if (isNew && medium !== undefined) {
         const failure = await this.store.notify(view, medium);
@@ -322,7 +323,7 @@ export class CofferSession implements Session {
   }
 
   private decideRequest(verb: 'approve' | 'reject' | 'withdraw' | 'revoke', id: unknown, options: unknown): Promise<ApprovalView> {
-    return this.audited(verb, String(id), async () => this.store.write((state, now) => approvalWrite(decideApproval(state, this.callerAt(now), verb, id, options, now))));
+    return this.audited(verb, String(id), async () => this.store.write((state, now) => approvalWrite(decideApproval(state, this.callerAt(now), verb, id, ownData(options), now))));
   }
 
   getApproval(id: string): Promise<ApprovalView> {
@@ -335,7 +336,7 @@ export class CofferSession implements Session {
   listApprovals(query?: unknown): Promise<ApprovalView[]> {
     return this.audited('listApprovals', '', async () => {
       const now = this.store.now();
-      return listApprovals(this.store.state(), this.callerAt(now), query, now);
+      return listApprovals(this.store.state(), this.callerAt(now), ownData(query), now);
     });
   }
 

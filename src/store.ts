@@ -310,8 +310,8 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
     const checked = checkPath(key.slice(KEYS.itemPrefix.length));
     if ('problems' in checked || itemKey(checked.path.path) !== key) throw corrupt(`The key \`${key}\` does not name an item path`);
     const { segments, path } = checked.path;
-    const item = decoder.decode(key, value, segments[segments.length - 1] ?? '');
-    const node: LoadingNode = { ...item, children: item.type === 'directory' ? new Map() : undefined };
+    const node = decoder.decode(key, value, segments[segments.length - 1] ?? '') as LoadingNode;
+    const item = node;
     if (segments.length === 0) {
       if (item.type !== 'directory') throw corrupt('The root record is not a directory');
       root = node;

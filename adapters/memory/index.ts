@@ -40,7 +40,7 @@ export function memoryAdapter(): StorageAdapter {
       if (!isOpen || openCount !== openedAs) {
         throw codedError(Error, 'Iterator is not open: the adapter was closed', 'LEVEL_ITERATOR_NOT_OPEN');
       }
-      yield [node.key, node.value.slice()] as const;
+      yield [node.key, new Uint8Array(node.value)] as const;
     }
   }
 
@@ -61,7 +61,8 @@ export function memoryAdapter(): StorageAdapter {
       assertOpen();
       checkKey(key);
       // A copy: the caller may change the bytes it gets without changing ours.
-      return findNode(root, key)?.value.slice();
+      const value = findNode(root, key)?.value;
+      return value === undefined ? undefined : new Uint8Array(value);
     },
 
     async batch(operations) {
@@ -77,7 +78,7 @@ export function memoryAdapter(): StorageAdapter {
         next =
           operation.type === 'put'
             ? // A copy: the caller may reuse its buffer once the batch resolved.
-              insertEntry(next, operation.key, operation.value.slice(), token)
+              insertEntry(next, operation.key, new Uint8Array(operation.value), token)
             : removeEntry(next, operation.key, token);
       }
       root = next;

@@ -19,7 +19,8 @@ function toEpoch(time: number | string): number {
     return time;
   }
   // Date-only strings are UTC already; date-times without an offset get one.
-  const text = time.includes('T') || time.includes(' ') ? (HAS_OFFSET.test(time) ? time : `${time.replace(' ', 'T')}Z`) : time;
+  const hasTime = /[Tt ]/.test(time);
+  const text = hasTime && !HAS_OFFSET.test(time) ? `${time.replace(/[t ]/, 'T')}Z` : time;
   const epoch = Date.parse(text);
   if (Number.isNaN(epoch)) throw new TypeError(`fakeClock: \`${time}\` is not an ISO-8601 time`);
   return epoch;

@@ -14,6 +14,16 @@ export function isolationGuarantees(harness: AdapterHarness): void {
       expectSameBytes(await harness.adapter.get('k'), bytesOf('original'));
     });
 
+    it('a Node Buffer written and changed afterwards does not change the stored value (Buffer#slice is a view, not a copy)', async () => {
+      const value = Buffer.from('original');
+      await harness.adapter.batch([{ type: 'put', key: 'k', value }]);
+      value.fill(0);
+      const got = (await harness.adapter.get('k')) as Uint8Array;
+      expectSameBytes(got, bytesOf('original'));
+      got.fill(1);
+      expectSameBytes(await harness.adapter.get('k'), bytesOf('original'));
+    });
+
     it('changing a value returned by get does not change the stored value', async () => {
       await harness.adapter.batch([{ type: 'put', key: 'k', value: bytesOf('original') }]);
       const first = (await harness.adapter.get('k')) as Uint8Array;
