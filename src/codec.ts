@@ -161,13 +161,16 @@ export class ItemDecoder {
    * field order (not a spread), so all nodes share a hidden class: a spread
    * plus an extra field gives every object a map of its own (~500 B each).
    */
-  decode(storageKey: string, sealed: Uint8Array, name: string): ItemNode & { children: Map<string, ItemNode> | undefined } {
+  decode(storageKey: string, sealed: Uint8Array, name: string, ordinal: number, ancestry: readonly number[]): ItemNode & { children: Map<string, ItemNode> | undefined } {
     const record = openRecord(this.keys, storageKey, sealed, this.digest);
     const validator = schemaValidator('item-record', itemRecordSchema);
     if (!validator(record)) throw corrupt(`The record \`${storageKey}\` is not an item record`);
     const r = record as ItemRecord;
     return {
       id: r.id,
+      ordinal,
+      ancestry,
+      lineage: r.type === 'directory' ? [...ancestry, ordinal] : undefined,
       name,
       type: r.type,
       createdAt: r.createdAt,

@@ -204,7 +204,9 @@ export class CofferSession implements Session {
         const target = nodes.length === depth + 1 ? nodes[depth] : undefined;
         // An approval for a create is given on the directory it creates in (SPEC §9).
         const approvalItemId = action === 'sm.node.create' ? (nodes.length >= depth ? nodes[depth - 1]?.id : undefined) : target?.id;
-        return index.itemEvaluator(keys, action, nodes, target, approvalItemId, facts);
+        const deepest = nodes[nodes.length - 1]!;
+        const ancestry = target !== undefined ? target.ancestry : (deepest.lineage ?? [...deepest.ancestry, deepest.ordinal]);
+        return index.itemEvaluator(keys, action, ancestry, target?.ordinal, approvalItemId, facts);
       },
     };
   }
@@ -250,7 +252,7 @@ export class CofferSession implements Session {
     return this.audited('create', pathTarget(path), async () => {
       const { options } = this.store;
       return this.store.write((state, now) =>
-        itemWrite(state, createItem(state, this.callerAt(now), { path, body: ownData(body), maxSecretBytes: options.maxSecretBytes, now, newId: options.newId() }), now),
+        itemWrite(state, createItem(state, this.callerAt(now), { path, body: ownData(body), maxSecretBytes: options.maxSecretBytes, now, newId: options.newId(), newOrdinal: this.store.newOrdinal() }), now),
       );
     });
   }

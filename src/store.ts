@@ -15,7 +15,7 @@ import { DEFAULT_MAX_SECRET_BYTES, type RecordChange } from './core/items.js';
 import type { Decision } from './core/decision.js';
 import { newPolicy, NO_MEMBERS, membersSchema, type Members, type Policy } from './core/policy.js';
 import { PolicyIndex, type PolicyDelta } from './core/policy-index.js';
-import { bindingState, type PolicyRecordChange, type PolicyState } from './core/policy-ops.js';
+import { placementNow, type PolicyRecordChange, type PolicyState } from './core/policy-ops.js';
 import { ANY_RESOURCE } from './core/resources.js';
 import { ApprovalIndex, approvalView, type ApprovalDelta, type ApprovalView } from './core/approvals.js';
 import { detailsFromAjv, schemaValidator } from './core/validate.js';
@@ -252,8 +252,7 @@ async function loadPolicies(adapter: StorageAdapter, keys: StoreKeys, root: Item
     let policy = decodePolicy(keys, key, value, digest);
     const builtin = policy.isReadOnly ? BUILTINS.find((b) => b.name === policy.name) : undefined;
     if (builtin !== undefined) policy = Object.freeze({ ...policy, members: options.builtinMembers[builtin.name] });
-    const { isAlive, towardIds } = bindingState(root, policy);
-    deltas.push({ kind: 'putPolicy', policy, isAlive, towardIds });
+    deltas.push({ kind: 'putPolicy', policy, placement: placementNow(root, policy) });
   }
   index.apply(deltas);
   for (const builtin of BUILTINS) if (index.named(builtin.name)?.isReadOnly !== true) throw corrupt(`The built-in policy \`${builtin.name}\` is missing`);
@@ -287,10 +286,16 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
   policies.apply(
     builtins.map((policy) => {
       const name = policy.name as 'SMAdminPolicy' | 'SMAuditorPolicy';
-      return { kind: 'putPolicy' as const, policy: Object.freeze({ ...policy, members: options.builtinMembers[name] }), isAlive: true, towardIds: [root.id] };
+      return { kind: 'putPolicy' as const, policy: Object.freeze({ ...policy, members: options.builtinMembers[name] }), placement: { isAlive: true, anchor: undefined, toward: [root.ordinal] } };
     }),
   );
   return { state: { root, policies, approvals: new ApprovalIndex() }, revision, digest };
+}
+
+function countItems(node: ItemNode): number {
+  let count = 1;
+  for (const child of node.children?.values() ?? []) count += countItems(child);
+  return count;
 }
 
 interface LoadingNode extends Omit<ItemNode, 'children'> {
@@ -304,23 +309,26 @@ interface LoadingNode extends Omit<ItemNode, 'children'> {
  */
 async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: RecordDigest): Promise<ItemNode> {
   const decoder = new ItemDecoder(keys, digest);
+  let ordinals = 0; // the root comes first: ordinal 0
   const directories = new Map<string, LoadingNode>();
   let root: LoadingNode | undefined;
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.itemPrefix))) {
     const checked = checkPath(key.slice(KEYS.itemPrefix.length));
     if ('problems' in checked || itemKey(checked.path.path) !== key) throw corrupt(`The key \`${key}\` does not name an item path`);
     const { segments, path } = checked.path;
-    const node = decoder.decode(key, value, segments[segments.length - 1] ?? '') as LoadingNode;
-    const item = node;
+    const name = segments[segments.length - 1] ?? '';
     if (segments.length === 0) {
-      if (item.type !== 'directory') throw corrupt('The root record is not a directory');
-      root = node;
-    } else {
-      const parentPath = segments.length === 1 ? '/' : '/' + segments.slice(0, -1).join('/');
-      const parent = directories.get(parentPath);
-      if (parent === undefined) throw corrupt(`The item \`${path}\` has no parent directory`);
-      parent.children!.set(node.name, node);
+      if (root !== undefined) throw corrupt('The root record appears twice');
+      root = decoder.decode(key, value, name, ordinals++, []) as LoadingNode;
+      if (root.type !== 'directory') throw corrupt('The root record is not a directory');
+      directories.set(path, root);
+      continue;
     }
+    const parentPath = segments.length === 1 ? '/' : '/' + segments.slice(0, -1).join('/');
+    const parent = directories.get(parentPath);
+    if (parent === undefined) throw corrupt(`The item \`${path}\` has no parent directory`);
+    const node = decoder.decode(key, value, name, ordinals++, parent.lineage!) as LoadingNode;
+    parent.children!.set(node.name, node);
     if (node.children !== undefined) directories.set(path, node);
   }
   if (root === undefined) throw corrupt('The root directory record is missing');
@@ -332,6 +340,7 @@ export class StoreEngine implements Store {
   private published: StoreState;
   private revision: number;
   private isClosed = false;
+  private nextOrdinal: number;
   private readonly queue = new WriteQueue();
 
   constructor(
@@ -344,6 +353,7 @@ export class StoreEngine implements Store {
   ) {
     this.published = state;
     this.revision = revision;
+    this.nextOrdinal = countItems(state.root);
   }
 
   // The plaintext a record holds in the published state (undefined when new).
@@ -389,6 +399,11 @@ export class StoreEngine implements Store {
   now(): number {
     const clock = this.options.clock;
     return clock();
+  }
+
+  /** A fresh item ordinal (process-local, never reused). */
+  newOrdinal(): number {
+    return this.nextOrdinal++;
   }
 
   /** The published state; CLOSED after close. */

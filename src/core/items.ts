@@ -305,6 +305,7 @@ export interface CreateRequest {
   readonly maxSecretBytes: number;
   readonly now: number;
   readonly newId: string;
+  readonly newOrdinal: number;
 }
 
 export function createItem(state: ItemState, caller: Caller, request: CreateRequest): Change<ItemView> {
@@ -323,6 +324,8 @@ export function createItem(state: ItemState, caller: Caller, request: CreateRequ
   if (parent.children!.has(nameOf(path))) throw alreadyExists('Item', path.path);
   const node = makeNode(nameOf(path), {
     id: request.newId,
+    ordinal: request.newOrdinal,
+    ancestry: parent.lineage!,
     type: body.type,
     createdAt: request.now,
     createdBy: caller.principal.id,

@@ -10,27 +10,26 @@ import type { AllowVerdict, PolicyEvaluator } from './decision.js';
 import { comparePolicies, type Policy } from './policy.js';
 import { GLOBAL_ACTIONS, RESOURCE_ACTIONS } from './permissions.js';
 import type { ResourceTarget } from './resources.js';
+import type { Placement } from './policy-ops.js';
 import type { ItemNode, Principal } from './types.js';
 
 /** A change to the index, applied at publish. */
 export type PolicyDelta =
-  | { readonly kind: 'putPolicy'; readonly policy: Policy; readonly isAlive: boolean; readonly towardIds: readonly string[] }
+  | { readonly kind: 'putPolicy'; readonly policy: Policy; readonly placement: Placement }
   | { readonly kind: 'deletePolicy'; readonly id: string }
   | { readonly kind: 'itemDeleted'; readonly itemId: string };
 
-/** The active policies of one member key. */
-interface MemberBuckets {
-  /** Every policy of the member (permission 2 acts on `*` whatever R is). */
-  readonly all: Set<Policy>;
-  /** Resource `*`: permission 1 matches everything. */
-  readonly global: Set<Policy>;
-  /** Live resources `/` or `/a/b`, by the bound item's id. */
-  readonly exact: Map<string, Policy[]>;
-  /** Live resources `/*` or `/a/b/*`, by the bound item's id. */
-  readonly subtree: Map<string, Policy[]>;
-  /** Permission 0: by the id of each directory on the path toward R. */
-  readonly toward: Map<string, Policy[]>;
+/** One member's policies anchored at one item. */
+interface AnchorLists {
+  /** Live resources naming this item exactly (`/`, `/a/b`). */
+  exact: Policy[] | undefined;
+  /** Live resources `/*` or `/a/b/*` on this item. */
+  subtree: Policy[] | undefined;
+  /** Permission 0 of policies whose R lies below this directory. */
+  toward: Policy[] | undefined;
 }
+
+type ListName = 'exact' | 'subtree' | 'toward';
 
 /** The keys under which a principal's policies are indexed. */
 export function principalKeys(principal: Principal): string[] {
@@ -46,20 +45,6 @@ function policyKeys(policy: Policy): Set<string> {
     ...tokens.map((m) => 't:' + m.id),
     ...serviceIdentities.map((m) => 's:' + m.id),
   ]);
-}
-
-function addTo(map: Map<string, Policy[]>, key: string, policy: Policy): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [policy]);
-  else list.push(policy);
-}
-
-function removeFrom(map: Map<string, Policy[]>, key: string, id: string): void {
-  const list = map.get(key);
-  if (list === undefined) return;
-  const kept = list.filter((p) => p.id !== id);
-  if (kept.length === 0) map.delete(key);
-  else map.set(key, kept);
 }
 
 /** Request facts a decision needs beyond the principal. */
@@ -80,7 +65,8 @@ abstract class Verdict implements PolicyEvaluator {
   private isScanned = false;
 
   constructor(
-    protected readonly buckets: readonly MemberBuckets[],
+    protected readonly index: PolicyIndex,
+    protected readonly members: readonly number[],
     protected readonly action: string,
     protected readonly facts: DecisionFacts,
   ) {}
@@ -140,50 +126,69 @@ abstract class Verdict implements PolicyEvaluator {
 
 class ItemVerdict extends Verdict {
   constructor(
-    buckets: readonly MemberBuckets[],
+    index: PolicyIndex,
+    members: readonly number[],
     action: string,
     facts: DecisionFacts,
-    private readonly chain: readonly ItemNode[],
-    private readonly target: ItemNode | undefined,
+    private readonly ancestry: readonly number[],
+    private readonly target: number | undefined,
     private readonly approvalItemId: string | undefined,
   ) {
-    super(buckets, action, facts);
+    super(index, members, action, facts);
   }
 
-  // O(member buckets × (depth + 2)) Map lookups.
+  // O(depth) array reads, then O(members) small-Map reads at each item that anchors policies.
   protected scan(): void {
-    const { chain, target, approvalItemId } = this;
+    const { ancestry, target, approvalItemId, members } = this;
+    if (members.length === 0) return;
+    const anchors = this.index.anchors;
+    if (this.index.globals.size > 0) for (const m of members) this.resourceGrants(this.index.globals.get(m), approvalItemId);
+    // Subtree grants on every ancestor.
+    for (const ordinal of ancestry) {
+      const anchor = anchors[ordinal];
+      if (anchor === undefined) continue;
+      for (const m of members) this.resourceGrants(anchor.get(m)?.subtree, approvalItemId);
+    }
+    // On the item itself: subtree, exact, and (for a listing) the path toward a grant below it.
+    const anchor = target === undefined ? undefined : anchors[target];
+    if (anchor === undefined) return;
     const isList = this.action === 'sm.node.list';
-    for (const buckets of this.buckets) {
-      if (buckets.global.size > 0) this.resourceGrants(buckets.global, approvalItemId);
-      for (const node of chain) this.resourceGrants(buckets.subtree.get(node.id), approvalItemId);
-      if (target !== undefined) {
-        this.resourceGrants(buckets.exact.get(target.id), approvalItemId);
-        if (isList) this.toward(buckets.toward.get(target.id));
-      }
+    for (const m of members) {
+      const lists = anchor.get(m);
+      if (lists === undefined) continue;
+      this.resourceGrants(lists.subtree, approvalItemId);
+      this.resourceGrants(lists.exact, approvalItemId);
+      if (isList) this.toward(lists.toward);
     }
   }
 }
 
 class AuthzVerdict extends Verdict {
   constructor(
-    buckets: readonly MemberBuckets[],
+    index: PolicyIndex,
+    members: readonly number[],
     action: string,
     facts: DecisionFacts,
     private readonly asked: ResourceTarget,
-    private readonly chain: readonly ItemNode[],
-    private readonly askedNode: ItemNode | undefined,
+    private readonly chain: readonly number[],
+    private readonly askedNode: number | undefined,
   ) {
-    super(buckets, action, facts);
+    super(index, members, action, facts);
   }
 
   // Grants whose resource covers the asked one: `*`, a subtree on its path, or the exact item.
   protected scan(): void {
-    for (const buckets of this.buckets) {
-      this.resourceGrants(buckets.global, undefined);
-      if (this.asked.kind === 'any') continue;
-      for (const node of this.chain) this.resourceGrants(buckets.subtree.get(node.id), undefined);
-      if (this.asked.kind === 'exact' && this.askedNode !== undefined) this.resourceGrants(buckets.exact.get(this.askedNode.id), undefined);
+    for (const m of this.members) this.resourceGrants(this.index.globals.get(m), undefined);
+    if (this.asked.kind === 'any') return;
+    for (const node of this.chain) {
+      const anchor = this.index.anchors[node];
+      if (anchor === undefined) continue;
+      for (const m of this.members) {
+        const lists = anchor.get(m);
+        if (lists === undefined) continue;
+        this.resourceGrants(lists.subtree, undefined);
+        if (this.asked.kind === 'exact' && node === this.askedNode) this.resourceGrants(lists.exact, undefined);
+      }
     }
   }
 }
@@ -191,11 +196,13 @@ class AuthzVerdict extends Verdict {
 class GlobalVerdict extends Verdict {
   // Permission 2 of every policy of the member: its resource is `*`.
   protected scan(): void {
-    for (const buckets of this.buckets) {
-      for (const policy of buckets.all) if (GLOBAL_ACTIONS[policy.accessLevel].has(this.action)) this.full(policy, undefined);
+    for (const m of this.members) {
+      for (const policy of this.index.everything.get(m) ?? []) if (GLOBAL_ACTIONS[policy.accessLevel].has(this.action)) this.full(policy, undefined);
     }
   }
 }
+
+const NO_MEMBERS: readonly number[] = Object.freeze([]);
 
 export class PolicyIndex {
   private readonly byId = new Map<string, Policy>();
@@ -203,12 +210,18 @@ export class PolicyIndex {
   /** Every policy in listing order (sortKey, id). Insert and delete O(n) (a memmove). */
   private readonly ordered: Policy[] = [];
   private readonly byBoundItem = new Map<string, Set<string>>();
-  private readonly dead = new Set<string>();
-  private readonly towardOf = new Map<string, readonly string[]>();
-  private readonly members = new Map<string, MemberBuckets>();
-  /** Bumped by every `apply`, so cached bucket lists know they are stale. */
+  private readonly placements = new Map<string, Placement>();
+  /** Member keys (`u:alice`, `g:ops`, …) as small numbers, so the maps below have number keys. */
+  private readonly memberNumbers = new Map<string, number>();
+  /** By item ordinal: each member's policies anchored at that item. An array read, no hashing. */
+  readonly anchors: (Map<number, AnchorLists> | undefined)[] = [];
+  /** By member: active policies on `*` (permission 1 matches everything). */
+  readonly globals = new Map<number, Policy[]>();
+  /** By member: every active policy (permission 2 acts on `*` whatever R is). */
+  readonly everything = new Map<number, Set<Policy>>();
+  /** Bumped by every `apply`, so cached member lists know they are stale. */
   private version = 0;
-  private readonly bucketCache = new WeakMap<readonly string[], { version: number; buckets: readonly MemberBuckets[] }>();
+  private readonly memberCache = new WeakMap<readonly string[], { version: number; members: readonly number[] }>();
 
   get size(): number {
     return this.byId.size;
@@ -225,7 +238,7 @@ export class PolicyIndex {
 
   /** False once the item its resource was bound to was deleted. */
   isAlive(policy: Policy): boolean {
-    return !this.dead.has(policy.id);
+    return this.placements.get(policy.id)?.isAlive ?? true;
   }
 
   /** Policies in listing order, for the listing's scan. */
@@ -247,7 +260,12 @@ export class PolicyIndex {
 
   /** Policies bound to this item (alive or not). */
   boundTo(itemId: string): Policy[] {
-    return [...(this.byBoundItem.get(itemId) ?? [])].map((id) => this.byId.get(id)!).filter((p) => p !== undefined);
+    const out: Policy[] = [];
+    for (const id of this.byBoundItem.get(itemId) ?? []) {
+      const policy = this.byId.get(id);
+      if (policy !== undefined) out.push(policy);
+    }
+    return out;
   }
 
   apply(deltas: readonly PolicyDelta[]): void {
@@ -255,13 +273,53 @@ export class PolicyIndex {
     for (const delta of deltas) {
       if (delta.kind === 'putPolicy') {
         this.remove(delta.policy.id);
-        this.add(delta.policy, delta.isAlive, delta.towardIds);
+        this.add(delta.policy, delta.placement);
       } else if (delta.kind === 'deletePolicy') this.remove(delta.id);
       else this.itemDeleted(delta.itemId);
     }
   }
 
-  private add(policy: Policy, isAlive: boolean, towardIds: readonly string[]): void {
+  private memberNumber(key: string): number {
+    let n = this.memberNumbers.get(key);
+    if (n === undefined) this.memberNumbers.set(key, (n = this.memberNumbers.size));
+    return n;
+  }
+
+  /** A principal's member numbers that have policies, cached per keys array until the index changes. */
+  private membersOf(keys: readonly string[]): readonly number[] {
+    const cached = this.memberCache.get(keys);
+    if (cached !== undefined && cached.version === this.version) return cached.members;
+    const members: number[] = [];
+    for (const key of keys) {
+      const n = this.memberNumbers.get(key);
+      if (n !== undefined && this.everything.get(n)?.size) members.push(n);
+    }
+    const result = members.length === 0 ? NO_MEMBERS : members;
+    this.memberCache.set(keys, { version: this.version, members: result });
+    return result;
+  }
+
+  private listAt(ordinal: number, member: number, name: ListName, policy: Policy): void {
+    // Grow densely: a write far past the end would turn the array into a slow dictionary.
+    while (this.anchors.length <= ordinal) this.anchors.push(undefined);
+    let anchor = this.anchors[ordinal];
+    if (anchor === undefined) this.anchors[ordinal] = anchor = new Map();
+    let lists = anchor.get(member);
+    if (lists === undefined) anchor.set(member, (lists = { exact: undefined, subtree: undefined, toward: undefined }));
+    (lists[name] ??= []).push(policy);
+  }
+
+  private unlistAt(ordinal: number, member: number, name: ListName, id: string): void {
+    const anchor = this.anchors[ordinal];
+    const lists = anchor?.get(member);
+    if (anchor === undefined || lists === undefined || lists[name] === undefined) return;
+    const kept = lists[name]!.filter((p) => p.id !== id);
+    lists[name] = kept.length === 0 ? undefined : kept;
+    if (lists.exact === undefined && lists.subtree === undefined && lists.toward === undefined) anchor.delete(member);
+    if (anchor.size === 0) this.anchors[ordinal] = undefined;
+  }
+
+  private add(policy: Policy, placement: Placement): void {
     this.byId.set(policy.id, policy);
     this.byName.set(policy.sortKey, policy);
     this.ordered.splice(this.positionOf(policy), 0, policy);
@@ -270,90 +328,83 @@ export class PolicyIndex {
       if (set === undefined) this.byBoundItem.set(policy.boundItemId, (set = new Set()));
       set.add(policy.id);
     }
-    if (!isAlive) this.dead.add(policy.id);
-    this.towardOf.set(policy.id, towardIds);
+    this.placements.set(policy.id, placement);
     if (!policy.isActive || policy.isDraft) return; // only active, non-draft policies decide
     for (const key of policyKeys(policy)) {
-      let buckets = this.members.get(key);
-      if (buckets === undefined) {
-        buckets = { all: new Set(), global: new Set(), exact: new Map(), subtree: new Map(), toward: new Map() };
-        this.members.set(key, buckets);
+      const m = this.memberNumber(key);
+      let all = this.everything.get(m);
+      if (all === undefined) this.everything.set(m, (all = new Set()));
+      all.add(policy);
+      if (policy.resource.kind === 'any') {
+        const list = this.globals.get(m);
+        if (list === undefined) this.globals.set(m, [policy]);
+        else list.push(policy);
       }
-      buckets.all.add(policy);
-      this.addResourceEntries(buckets, policy, isAlive, towardIds);
+      this.placeAnchors(m, policy, placement);
     }
   }
 
-  private addResourceEntries(buckets: MemberBuckets, policy: Policy, isAlive: boolean, towardIds: readonly string[]): void {
-    if (policy.resource.kind === 'any') buckets.global.add(policy);
-    else if (isAlive && policy.boundItemId !== null) addTo(policy.resource.kind === 'exact' ? buckets.exact : buckets.subtree, policy.boundItemId, policy);
-    if (isAlive) for (const id of towardIds) addTo(buckets.toward, id, policy);
+  private placeAnchors(m: number, policy: Policy, placement: Placement): void {
+    if (!placement.isAlive) return;
+    if (placement.anchor !== undefined) this.listAt(placement.anchor, m, policy.resource.kind === 'exact' ? 'exact' : 'subtree', policy);
+    for (const ordinal of placement.toward) this.listAt(ordinal, m, 'toward', policy);
   }
 
-  private removeResourceEntries(buckets: MemberBuckets, policy: Policy): void {
-    if (policy.boundItemId !== null) {
-      removeFrom(buckets.exact, policy.boundItemId, policy.id);
-      removeFrom(buckets.subtree, policy.boundItemId, policy.id);
+  private unplaceAnchors(m: number, policy: Policy, placement: Placement): void {
+    if (placement.anchor !== undefined) {
+      this.unlistAt(placement.anchor, m, 'exact', policy.id);
+      this.unlistAt(placement.anchor, m, 'subtree', policy.id);
     }
-    for (const id of this.towardOf.get(policy.id) ?? []) removeFrom(buckets.toward, id, policy.id);
+    for (const ordinal of placement.toward) this.unlistAt(ordinal, m, 'toward', policy.id);
   }
 
   private remove(id: string): void {
     const policy = this.byId.get(id);
     if (policy === undefined) return;
+    const placement = this.placements.get(id)!;
     for (const key of policyKeys(policy)) {
-      const buckets = this.members.get(key);
-      if (buckets === undefined) continue;
-      buckets.all.delete(policy);
-      buckets.global.delete(policy);
-      this.removeResourceEntries(buckets, policy);
+      const m = this.memberNumbers.get(key);
+      if (m === undefined) continue;
+      this.everything.get(m)?.delete(policy);
+      const list = this.globals.get(m);
+      if (list !== undefined) {
+        const kept = list.filter((p) => p.id !== id);
+        if (kept.length === 0) this.globals.delete(m);
+        else this.globals.set(m, kept);
+      }
+      this.unplaceAnchors(m, policy, placement);
     }
     this.byId.delete(id);
     if (this.byName.get(policy.sortKey) === policy) this.byName.delete(policy.sortKey);
     const at = this.positionOf(policy);
     if (this.ordered[at] === policy) this.ordered.splice(at, 1);
     if (policy.boundItemId !== null) this.byBoundItem.get(policy.boundItemId)?.delete(id);
-    this.dead.delete(id);
-    this.towardOf.delete(id);
+    this.placements.delete(id);
   }
 
   // The bound item is gone: its policies grant nothing on items for ever (SPEC §6.2).
   private itemDeleted(itemId: string): void {
     for (const policy of this.boundTo(itemId)) {
-      if (this.dead.has(policy.id)) continue;
+      const placement = this.placements.get(policy.id)!;
+      if (!placement.isAlive) continue;
       for (const key of policyKeys(policy)) {
-        const buckets = this.members.get(key);
-        if (buckets !== undefined) this.removeResourceEntries(buckets, policy);
+        const m = this.memberNumbers.get(key);
+        if (m !== undefined) this.unplaceAnchors(m, policy, placement);
       }
-      this.dead.add(policy.id);
+      this.placements.set(policy.id, { isAlive: false, anchor: undefined, toward: [] });
     }
   }
 
   // ---------------------------------------------------------------- decisions
 
   /**
-   * The buckets of a principal's member keys that exist, cached per keys array
-   * until the index changes. O(keys) on a miss, O(1) on a hit.
-   */
-  private bucketsFor(keys: readonly string[]): readonly MemberBuckets[] {
-    const cached = this.bucketCache.get(keys);
-    if (cached !== undefined && cached.version === this.version) return cached.buckets;
-    const buckets: MemberBuckets[] = [];
-    for (const key of keys) {
-      const found = this.members.get(key);
-      if (found !== undefined) buckets.push(found);
-    }
-    this.bucketCache.set(keys, { version: this.version, buckets });
-    return buckets;
-  }
-
-  /**
    * The policies' side of a decision on an item action. `chain` is the existing
    * nodes from the root toward the path; `target` the item itself when it
-   * exists. Cost: O(member buckets × (depth + 2)) Map lookups plus the candidates found.
+   * exists. Cost: O(depth) array reads plus O(members) Map reads at each
+   * anchoring item plus the candidates found — never O(policies).
    */
-  itemEvaluator(keys: readonly string[], action: string, chain: readonly ItemNode[], target: ItemNode | undefined, approvalItemId: string | undefined, facts: DecisionFacts): PolicyEvaluator {
-    return new ItemVerdict(this.bucketsFor(keys), action, facts, chain, target, approvalItemId);
+  itemEvaluator(keys: readonly string[], action: string, ancestry: readonly number[], target: number | undefined, approvalItemId: string | undefined, facts: DecisionFacts): PolicyEvaluator {
+    return new ItemVerdict(this, this.membersOf(keys), action, facts, ancestry, target, approvalItemId);
   }
 
   /**
@@ -362,20 +413,22 @@ export class PolicyIndex {
    * asked resource's path; `askedNode` the item of an exact resource, when it exists.
    */
   authzEvaluator(keys: readonly string[], action: string, asked: ResourceTarget, chain: readonly ItemNode[], askedNode: ItemNode | undefined, facts: DecisionFacts): PolicyEvaluator {
-    return new AuthzVerdict(this.bucketsFor(keys), action, facts, asked, chain, askedNode);
+    return new AuthzVerdict(this, this.membersOf(keys), action, facts, asked, chain.map((n) => n.ordinal), askedNode?.ordinal);
   }
 
   /** Actions §5 does not list (`sm.vault.*`, …): only permission 2, on `*`, grants them. */
   globalEvaluator(keys: readonly string[], action: string, facts: DecisionFacts): PolicyEvaluator {
-    return new GlobalVerdict(this.bucketsFor(keys), action, facts);
+    return new GlobalVerdict(this, this.membersOf(keys), action, facts);
   }
 
   /** SPEC §5: a child leads to what a path-only lister was granted when a live Allow names it or something below it. */
   leadsToGrant(keys: readonly string[], child: ItemNode, facts: DecisionFacts): boolean {
-    for (const key of keys) {
-      const buckets = this.members.get(key);
-      if (buckets === undefined) continue;
-      for (const list of [buckets.toward.get(child.id), buckets.exact.get(child.id), buckets.subtree.get(child.id)]) {
+    const anchor = this.anchors[child.ordinal];
+    if (anchor === undefined) return false;
+    for (const m of this.membersOf(keys)) {
+      const lists = anchor.get(m);
+      if (lists === undefined) continue;
+      for (const list of [lists.toward, lists.exact, lists.subtree]) {
         for (const p of list ?? []) {
           if (p.accessType === 'Allow' && (p.compiled === null || conditionHolds(p.compiled, facts.client, facts.now, false))) return true;
         }

@@ -68,29 +68,35 @@ function authorizePolicy(state: PolicyState, caller: PolicyCaller, verb: string,
 
 // ---------------------------------------------------------------- binding
 
-interface Binding {
-  readonly boundItemId: string | null;
-  readonly towardIds: readonly string[];
+/** Where a policy sits in the index: the ordinal of its bound item, and of each directory toward it (permission 0). */
+export interface Placement {
+  readonly isAlive: boolean;
+  /** The bound item's ordinal; undefined for `*` (and for a dead policy). */
+  readonly anchor: number | undefined;
+  /** parents(R): the ancestors of R's item, or the root for `*`, `/` and `/*`. */
+  readonly toward: readonly number[];
+}
+
+function placementOf(root: ItemNode, chain: readonly ItemNode[]): Placement {
+  const node = chain[chain.length - 1]!;
+  return { isAlive: true, anchor: node.ordinal, toward: chain.length === 1 ? [root.ordinal] : node.ancestry };
 }
 
 /** Binds a resource to the item it names, which must exist (NOT_FOUND). `*` binds to nothing. */
-export function bindResource(root: ItemNode, target: ResourceTarget): Binding {
-  if (target.kind === 'any') return { boundItemId: null, towardIds: [root.id] };
+export function bindResource(root: ItemNode, target: ResourceTarget): Placement & { boundItemId: string | null } {
+  if (target.kind === 'any') return { isAlive: true, anchor: undefined, toward: [root.ordinal], boundItemId: null };
   const chain = nodesToward(root, target.path);
   if (chain.length !== target.path.segments.length + 1) throw notFound('item', target.path.path);
-  const node = chain[chain.length - 1]!;
-  // Permission 0 lists parents(R): the ancestors of R's item, or the root for `/` and `/*`.
-  const towardIds = chain.length === 1 ? [root.id] : chain.slice(0, -1).map((n) => n.id);
-  return { boundItemId: node.id, towardIds };
+  return { ...placementOf(root, chain), boundItemId: chain[chain.length - 1]!.id };
 }
 
-/** The ids on the path toward a policy's bound item, and whether it is still that item. */
-export function bindingState(root: ItemNode, policy: Policy): { isAlive: boolean; towardIds: readonly string[] } {
-  if (policy.boundItemId === null) return { isAlive: true, towardIds: [root.id] };
+/** A policy's placement in the tree as it is now: dead when its path no longer holds the bound item. */
+export function placementNow(root: ItemNode, policy: Policy): Placement {
+  if (policy.boundItemId === null) return { isAlive: true, anchor: undefined, toward: [root.ordinal] };
   const chain = nodesToward(root, policy.resource.path);
   const node = chain.length === policy.resource.path.segments.length + 1 ? chain[chain.length - 1]! : undefined;
-  if (node?.id !== policy.boundItemId) return { isAlive: false, towardIds: [] };
-  return { isAlive: true, towardIds: chain.length === 1 ? [root.id] : chain.slice(0, -1).map((n) => n.id) };
+  if (node?.id !== policy.boundItemId) return { isAlive: false, anchor: undefined, toward: [] };
+  return placementOf(root, chain);
 }
 
 // ---------------------------------------------------------------- operations
@@ -121,7 +127,7 @@ export function createPolicy(state: PolicyState, caller: PolicyCaller, body: unk
   return {
     result: policyView(policy, true, true),
     records: [{ kind: 'putPolicy', policy }],
-    deltas: [{ kind: 'putPolicy', policy, isAlive: true, towardIds: binding.towardIds }],
+    deltas: [{ kind: 'putPolicy', policy, placement: binding }],
     decision,
   };
 }
@@ -160,11 +166,11 @@ export function updatePolicy(state: PolicyState, caller: PolicyCaller, rawId: un
   const updated = withFields(policy, resourceChanges ? fields : { ...fields, resource: undefined }, binding?.boundItemId ?? policy.boundItemId);
   const isAlive = binding !== undefined ? true : state.policies.isAlive(policy);
   if (samePolicy(policy, updated)) return { result: policyView(policy, isAlive, true), records: [], deltas: [], decision, before: policy };
-  const towardIds = binding?.towardIds ?? bindingState(state.root, updated).towardIds;
+  const placement = binding ?? (isAlive ? placementNow(state.root, updated) : { isAlive: false, anchor: undefined, toward: [] });
   return {
     result: policyView(updated, isAlive, true),
     records: [{ kind: 'putPolicy', policy: updated }],
-    deltas: [{ kind: 'putPolicy', policy: updated, isAlive, towardIds }],
+    deltas: [{ kind: 'putPolicy', policy: updated, placement }],
     decision,
     before: policy,
   };

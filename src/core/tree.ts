@@ -9,11 +9,14 @@ import type { Acl, ItemNode, ItemType } from './types.js';
 
 enableMapSet();
 
-/** A new, empty root directory. */
+/** A new, empty root directory (ordinal 0). */
 export function newRoot(id: string, now: number, createdBy: string): ItemNode {
   return freeze(
     {
       id,
+      ordinal: 0,
+      ancestry: [],
+      lineage: [0],
       name: '',
       type: 'directory',
       createdAt: now,
@@ -52,6 +55,9 @@ export function nodesOnPath(root: ItemNode, segments: readonly string[]): ItemNo
 
 export interface NewItem {
   readonly id: string;
+  readonly ordinal: number;
+  /** The parent directory's lineage. */
+  readonly ancestry: readonly number[];
   readonly type: ItemType;
   readonly createdAt: number;
   readonly createdBy: string;
@@ -63,6 +69,9 @@ export interface NewItem {
 export function makeNode(name: string, item: NewItem): ItemNode {
   return {
     id: item.id,
+    ordinal: item.ordinal,
+    ancestry: item.ancestry,
+    lineage: item.type === 'directory' ? Object.freeze([...item.ancestry, item.ordinal]) : undefined,
     name,
     type: item.type,
     createdAt: item.createdAt,

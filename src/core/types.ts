@@ -38,6 +38,19 @@ export type Acl = readonly AclEntry[];
  */
 export interface ItemNode {
   readonly id: string;
+  /**
+   * A small number unique to this item in this process (not stored): the
+   * policy index is an array indexed by it, so a decision reads no strings.
+   */
+  readonly ordinal: number;
+  /**
+   * The ordinals of the item's ancestors, root first (`[]` for the root).
+   * Items never move, so this never changes; children of one directory share
+   * the directory's `lineage` array.
+   */
+  readonly ancestry: readonly number[];
+  /** A directory's `[...ancestry, ordinal]`, shared by its children as their ancestry; undefined for a secret. */
+  readonly lineage: readonly number[] | undefined;
   readonly name: string;
   readonly type: ItemType;
   readonly createdAt: number;
