@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { openStore, CofferError } from '../dist/src/index.js';
 import { levelAdapter } from '../dist/adapters/level/index.js';
 
-const directory = new URL('../demo-store', import.meta.url).pathname;
+// ./demo-store beside the project (COFFER_DEMO_DIR moves it, for the demo's own test).
+const directory = process.env.COFFER_DEMO_DIR ?? new URL('../demo-store', import.meta.url).pathname;
 rmSync(directory, { recursive: true, force: true }); // a fresh store on every run
 // A real host keeps its 32-byte key in a KMS or a secret file, never beside the data.
 const key = new Uint8Array(randomBytes(32));

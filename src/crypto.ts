@@ -36,9 +36,25 @@ export function randomKey(): Uint8Array {
   return new Uint8Array(randomBytes(KEY_BYTES));
 }
 
+// Nonces come from the CSPRNG in blocks of 256: one randomFillSync call per
+// 256 seals instead of one per seal (each call costs a few microseconds).
+const NONCES_PER_BLOCK = 256;
+let nonceBlock = Buffer.alloc(0);
+let nonceOffset = 0;
+
+function nextNonce(): Buffer {
+  if (nonceOffset >= nonceBlock.length) {
+    nonceBlock = randomBytes(NONCE_BYTES * NONCES_PER_BLOCK);
+    nonceOffset = 0;
+  }
+  const nonce = nonceBlock.subarray(nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
+}
+
 /** format ‖ nonce ‖ tag ‖ ciphertext. */
 export function seal(key: Buffer, plaintext: Uint8Array, additionalData: string): Uint8Array {
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = nextNonce();
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(additionalData, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
