@@ -3,7 +3,7 @@
 // record edited, truncated or moved to another key fails to open.
 // Sub-keys are derived from the host's key with HKDF, one per purpose.
 
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const FORMAT = 1; // first byte of every sealed value: lets a later format be told apart
 const NONCE_BYTES = 12;
@@ -74,7 +74,10 @@ export function unseal(key: Buffer, sealed: Uint8Array, additionalData: string):
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(1, 1 + NONCE_BYTES));
     decipher.setAAD(Buffer.from(additionalData, 'utf8'));
     decipher.setAuthTag(bytes.subarray(1 + NONCE_BYTES, HEADER_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(HEADER_BYTES)), decipher.final()]);
+    // GCM is a stream mode: update() returns every byte, final() only checks the tag.
+    const plain = decipher.update(bytes.subarray(HEADER_BYTES));
+    decipher.final();
+    return plain;
   } catch {
     return undefined;
   }
@@ -93,24 +96,24 @@ export function verify(key: Buffer, text: string, signature: string): boolean {
 }
 
 /**
- * A commitment to a set of records: the XOR of a keyed hash of each
- * (storage key, plaintext). Adding and removing a record are the same XOR, so
- * a write updates it in O(records changed). Without the key no one can
- * compute a record's share, so a record restored from an older state, added
- * or removed on disk makes the digest disagree.
+ * A commitment to a set of records: the XOR of one secret 128-bit share per
+ * record, share = AES-256(digest key, first 16 bytes of SHA-256(plaintext)) — the
+ * storage key needs no part in it, as each record's GCM tag binds it to its key. Adding and removing a record are the same XOR, so a write
+ * updates it in O(records changed). Without the key nobody can compute a
+ * share, so a record restored from an older state, added or removed on disk
+ * makes the digest disagree. Shares are computed in batches: one AES call
+ * (ECB: each block alone) for all the records a load or a write touches.
  */
 export class RecordDigest {
+  private pending: Buffer[] = [];
+
   private constructor(
     private readonly key: Buffer,
-    readonly bytes: Buffer,
+    private readonly sum: Buffer,
   ) {}
 
   static empty(key: Buffer): RecordDigest {
-    return new RecordDigest(key, Buffer.alloc(32));
-  }
-
-  static of(key: Buffer, bytes: Uint8Array): RecordDigest {
-    return new RecordDigest(key, Buffer.from(bytes));
+    return new RecordDigest(key, Buffer.alloc(16));
   }
 
   copy(): RecordDigest {
@@ -119,11 +122,23 @@ export class RecordDigest {
 
   /** Adds (or, the same XOR, removes) one record. */
   toggle(storageKey: string, plaintext: string | Uint8Array): void {
-    const share = createHmac('sha256', this.key).update(storageKey).update('\u0000').update(plaintext).digest();
-    for (let i = 0; i < 32; i++) this.bytes[i]! ^= share[i]!;
+    // The plaintext alone: GCM's additional data already ties each record to its key.
+    void storageKey;
+    this.pending.push(hash('sha256', plaintext, 'buffer').subarray(0, 16));
+  }
+
+  /** The digest, with every pending share added. */
+  get bytes(): Buffer {
+    if (this.pending.length > 0) {
+      const cipher = createCipheriv('aes-256-ecb', this.key, null).setAutoPadding(false);
+      const shares = Buffer.concat([cipher.update(Buffer.concat(this.pending)), cipher.final()]);
+      this.pending = [];
+      for (let at = 0; at < shares.length; at += 16) for (let i = 0; i < 16; i++) this.sum[i]! ^= shares[at + i]!;
+    }
+    return this.sum;
   }
 
   equals(other: Uint8Array): boolean {
-    return other.length === 32 && timingSafeEqual(this.bytes, other);
+    return other.length === 16 && timingSafeEqual(this.bytes, other);
   }
 }
