@@ -101,3 +101,109 @@ export function makeFloor(model) {
     },
   };
 }
+
+/** The queries without repeats (first occurrence kept), so no pass asks one twice. */
+export function uniqueQueries(queries) {
+  const seen = new Set();
+  const out = [];
+  for (const q of queries) {
+    const key = `${q.user}|${q.path}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(q);
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ casbin
+// Groups are roles (g = user, group); a policy row is (subject, resource,
+// action, effect) with the resource as a keyMatch pattern (`/t1/a2/*` matches
+// everything below /t1/a2/; `/t1/*` everything below /t1/; an exact secret only
+// itself); the effect is deny-override. The same reading as the model's.
+
+export const CASBIN_MODEL = `
+[request_definition]
+r = sub, obj, act
+
+[policy_definition]
+p = sub, obj, act, eft
+
+[role_definition]
+g = _, _
+
+[policy_effect]
+e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
+
+[matchers]
+m = g(r.sub, p.sub) && keyMatch(r.obj, p.obj) && r.act == p.act
+`;
+
+/** casbin policy rows for `policies` (duplicates dropped: casbin refuses them). */
+export function casbinRules(policies) {
+  const seen = new Set();
+  const rows = [];
+  for (const p of policies) {
+    const row = [p.subject.id, p.resource, 'read', p.accessType === 'Deny' ? 'deny' : 'allow'];
+    const key = row.join('\u0000');
+    if (!seen.has(key)) {
+      seen.add(key);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/** casbin grouping rows: each user in its groups. */
+export function casbinGroupings(model) {
+  return model.userGroups.flatMap((groups, u) => groups.map((g) => [`u${u}`, g]));
+}
+
+// ------------------------------------------------------------------ Cedar
+// Users are User entities whose parents are their Group entities; items are a
+// resource hierarchy (Item "/t1/a2/s3" in Item "/t1/a2" in Item "/t1"); a path
+// pattern `/x/*` is `resource in Item::"/x"` (the item itself and everything
+// below it, as coffer reads it), an exact secret `resource == Item::"…"`; Deny
+// is forbid, which Cedar lets override every permit; default deny.
+
+/** Cedar policy text, one statement per policy, in the model's order. */
+export function cedarPolicyText(policies) {
+  const lines = [];
+  for (const p of policies) {
+    const principal = p.subject.type === 'user' ? `principal == User::"${p.subject.id}"` : `principal in Group::"${p.subject.id}"`;
+    const resource = p.resource.endsWith('/*') ? `resource in Item::"${p.resource.slice(0, -2)}"` : `resource == Item::"${p.resource}"`;
+    lines.push(`${p.accessType === 'Deny' ? 'forbid' : 'permit'}(${principal}, action == Action::"read", ${resource});`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Per-request Cedar inputs: the principal with its groups (made once per user,
+ * as coffer's sessions are) and the resource with its ancestors (made per call).
+ */
+export function cedarRequests(model) {
+  const userEntities = model.userGroups.map((groups, u) => [
+    { uid: { type: 'User', id: `u${u}` }, attrs: {}, parents: groups.map((g) => ({ type: 'Group', id: g })) },
+    ...groups.map((g) => ({ uid: { type: 'Group', id: g }, attrs: {}, parents: [] })),
+  ]);
+  const action = { type: 'Action', id: 'read' };
+  return (user, path, preparsedPolicySetId) => {
+    const second = path.indexOf('/', 1);
+    const third = path.indexOf('/', second + 1);
+    const top = path.slice(0, second);
+    const mid = path.slice(0, third);
+    return {
+      principal: { type: 'User', id: `u${user}` },
+      action,
+      resource: { type: 'Item', id: path },
+      context: {},
+      preparsedPolicySetId,
+      entities: [
+        ...userEntities[user],
+        { uid: { type: 'Item', id: path }, attrs: {}, parents: [{ type: 'Item', id: mid }] },
+        { uid: { type: 'Item', id: mid }, attrs: {}, parents: [{ type: 'Item', id: top }] },
+        { uid: { type: 'Item', id: top }, attrs: {}, parents: [] },
+      ],
+    };
+  };
+}

@@ -1,21 +1,22 @@
 // Store operations at 1k and 100k items, on both adapters (issue: "get / create /
 // patch of one item never scans the store"). Builds a tree /t{i}/s{j} through the
 // public API, then times single awaited operations on random existing paths.
-//   npm run build && node bench/store-ops.mjs [--quick]
-// Prints a table and writes bench/results/store-ops.json.
+//   npm run build && node bench/store-ops.mjs [--quick | --tiny]
+// Prints a table and writes bench/results/store-ops[-quick].json.
 
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openStore } from '../dist/src/index.js';
 import { memoryAdapter } from '../dist/adapters/memory/index.js';
 import { levelAdapter } from '../dist/adapters/level/index.js';
-import { machine, percentiles, seededRandom, resultsPath } from './lib.mjs';
+import { percentiles, seededRandom, modeOf, writeResult } from './lib.mjs';
 
-const quick = process.argv.includes('--quick');
-const SIZES = quick ? [1_000, 20_000] : [1_000, 100_000];
-const OPS = quick ? 500 : 3_000;
+const mode = modeOf();
+const quick = mode !== 'full';
+const SIZES = { full: [1_000, 100_000], quick: [1_000, 20_000], tiny: [50, 200] }[mode];
+const OPS = { full: 3_000, quick: 500, tiny: 50 }[mode];
 const ADMIN = { id: 'bench-admin', admin: true };
 
 async function build(adapterKind, size) {
@@ -51,7 +52,7 @@ for (const adapterKind of ['memory', 'level']) {
     const random = seededRandom(42);
     const pick = () => `/t${Math.floor(random() * dirs)}/s${Math.floor(random() * Math.min(perDir, size))}`;
     // warm up
-    for (let k = 0; k < 200; k++) await admin.get(pick());
+    for (let k = 0; k < Math.min(200, OPS); k++) await admin.get(pick());
     const get = await time(() => admin.get(pick()), OPS);
     const patch = await time(() => admin.patch(pick(), { value: 'patched-' + 'y'.repeat(40) }), OPS);
     const create = await time((k) => admin.create(`/t${k % dirs}/new${k}`, { type: 'secret', value: 'new' }), OPS);
@@ -74,5 +75,4 @@ for (const adapterKind of ['memory', 'level']) {
   console.log(`  ${adapterKind}: ${JSON.stringify(ratios)}`);
   for (const r of results.filter((x) => x.adapter === adapterKind)) r.ratioToSmall = ratios;
 }
-mkdirSync(resultsPath(), { recursive: true });
-writeFileSync(join(resultsPath(), 'store-ops.json'), JSON.stringify({ machine: machine(), quick, results }, null, 2));
+console.log(`store-ops: wrote ${await writeResult('store-ops', mode, { quick, sizes: SIZES, ops: OPS, results })}`);
