@@ -14,6 +14,7 @@ import type { PolicyRecordChange } from './core/policy-ops.js';
 import type { ApprovalRequest } from './core/approvals.js';
 import { checkResource } from './core/resources.js';
 import type { Acl, AclEntry, ItemNode } from './core/types.js';
+import { emptyChildren } from './core/children.js';
 import { schemaValidator } from './core/validate.js';
 
 export const FORMAT_VERSION = 1;
@@ -161,7 +162,7 @@ export class ItemDecoder {
    * field order (not a spread), so all nodes share a hidden class: a spread
    * plus an extra field gives every object a map of its own (~500 B each).
    */
-  decode(storageKey: string, sealed: Uint8Array, name: string, ordinal: number, ancestry: readonly number[]): ItemNode & { children: Map<string, ItemNode> | undefined } {
+  decode(storageKey: string, sealed: Uint8Array, name: string, ordinal: number, ancestry: readonly number[]): ItemNode {
     const record = openRecord(this.keys, storageKey, sealed, this.digest);
     const validator = schemaValidator('item-record', itemRecordSchema);
     if (!validator(record)) throw corrupt(`The record \`${storageKey}\` is not an item record`);
@@ -179,7 +180,7 @@ export class ItemDecoder {
       description: r.description,
       version: r.version,
       acl: this.internAcl(r.acl),
-      children: r.type === 'directory' ? new Map<string, ItemNode>() : undefined,
+      children: r.type === 'directory' ? emptyChildren() : undefined,
     };
   }
 

@@ -21,6 +21,7 @@ import { ApprovalIndex, approvalView, type ApprovalDelta, type ApprovalView } fr
 import { detailsFromAjv, schemaValidator } from './core/validate.js';
 import { checkPath } from './core/paths.js';
 import { findItem, newRoot } from './core/tree.js';
+import { childNodes, setChild } from './core/children.js';
 import type { ItemNode } from './core/types.js';
 import { isPlainObject } from './core/validate.js';
 import { WriteQueue } from './write-queue.js';
@@ -294,13 +295,11 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
 
 function countItems(node: ItemNode): number {
   let count = 1;
-  for (const child of node.children?.values() ?? []) count += countItems(child);
+  for (const child of childNodes(node.children)) count += countItems(child);
   return count;
 }
 
-interface LoadingNode extends Omit<ItemNode, 'children'> {
-  children: Map<string, LoadingNode> | undefined;
-}
+type LoadingNode = ItemNode;
 
 /**
  * Reads every item record in key order: a parent's key is a prefix of its
@@ -328,7 +327,7 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
     const parent = directories.get(parentPath);
     if (parent === undefined) throw corrupt(`The item \`${path}\` has no parent directory`);
     const node = decoder.decode(key, value, name, ordinals++, parent.lineage!) as LoadingNode;
-    parent.children!.set(node.name, node);
+    setChild(parent.children!, node);
     if (node.children !== undefined) directories.set(path, node);
   }
   if (root === undefined) throw corrupt('The root directory record is missing');

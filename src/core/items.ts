@@ -9,6 +9,7 @@ import { decideDetailed, type Decision, type PolicyEvaluator } from './decision.
 import { CofferError, alreadyExists, approvalRequired, conflict, forbidden, invalid, notEmpty, notFound, validationError, type ErrorDetail } from './errors.js';
 import { nameOf, parentOf, parsePath, utf8Length, type ParsedPath } from './paths.js';
 import { findItem, makeNode, withChild, withItemChanged, withoutItem } from './tree.js';
+import { childCount, childNodes, childOf } from './children.js';
 import type { Acl, AclEntry, ItemNode, ItemType, Principal } from './types.js';
 import { detailsFromAjv, isPlainObject, isWellFormed, schemaValidator } from './validate.js';
 
@@ -183,7 +184,7 @@ export function itemView(node: ItemNode, path: string): ItemView {
 /** Children sorted by name in UTF-16 order (SPEC §3). O(k log k). */
 export function childrenOf(node: ItemNode, keep: (child: ItemNode) => boolean = () => true): { name: string; type: ItemType }[] {
   const out: { name: string; type: ItemType }[] = [];
-  for (const child of node.children?.values() ?? []) if (keep(child)) out.push({ name: child.name, type: child.type });
+  for (const child of childNodes(node.children)) if (keep(child)) out.push({ name: child.name, type: child.type });
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -214,7 +215,7 @@ export function nodesToward(root: ItemNode, path: ParsedPath): ItemNode[] {
   const nodes: ItemNode[] = [root];
   let node: ItemNode | undefined = root;
   for (const segment of path.segments) {
-    node = node.children?.get(segment);
+    node = childOf(node.children, segment);
     if (node === undefined) break;
     nodes.push(node);
   }
@@ -321,7 +322,7 @@ export function createItem(state: ItemState, caller: Caller, request: CreateRequ
   authorize(decision, 'create', path.path);
   // (4) state
   if (parent.type !== 'directory') throw invalid('/path', `the parent \`${parentPath.path}\` is a secret, not a directory`);
-  if (parent.children!.has(nameOf(path))) throw alreadyExists('Item', path.path);
+  if (childOf(parent.children, nameOf(path)) !== undefined) throw alreadyExists('Item', path.path);
   const node = makeNode(nameOf(path), {
     id: request.newId,
     ordinal: request.newOrdinal,
@@ -380,7 +381,7 @@ export function deleteItem(state: ItemState, caller: Caller, rawPath: unknown): 
   const { node, nodes } = existing(state, caller, path, 'delete');
   const { decision } = decideOperation(caller, 'delete', path, nodes);
   authorize(decision, 'delete', path.path);
-  if (node.type === 'directory' && node.children!.size > 0) throw notEmpty(path.path);
+  if (node.type === 'directory' && childCount(node.children) > 0) throw notEmpty(path.path);
   const root = withoutItem(state.root, path);
   const records: RecordChange[] = [{ kind: 'deleteItem', path: path.path, node }];
   if (node.type === 'secret') records.push({ kind: 'deleteValue', itemId: node.id });

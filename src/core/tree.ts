@@ -5,6 +5,7 @@
 
 import { enableMapSet, freeze, produce, type Draft } from 'immer';
 import type { ParsedPath } from './paths.js';
+import { childOf, deleteChild, emptyChildren, setChild } from './children.js';
 import type { Acl, ItemNode, ItemType } from './types.js';
 
 enableMapSet();
@@ -25,7 +26,7 @@ export function newRoot(id: string, now: number, createdBy: string): ItemNode {
       description: undefined,
       version: 0,
       acl: [],
-      children: new Map<string, ItemNode>(),
+      children: emptyChildren(),
     } satisfies ItemNode,
     true,
   );
@@ -35,7 +36,7 @@ export function newRoot(id: string, now: number, createdBy: string): ItemNode {
 export function findItem(root: ItemNode, segments: readonly string[]): ItemNode | undefined {
   let node: ItemNode | undefined = root;
   for (const segment of segments) {
-    node = node.children?.get(segment);
+    node = childOf(node.children, segment);
     if (node === undefined) return undefined;
   }
   return node;
@@ -46,7 +47,7 @@ export function nodesOnPath(root: ItemNode, segments: readonly string[]): ItemNo
   const out: ItemNode[] = [root];
   let node: ItemNode | undefined = root;
   for (const segment of segments) {
-    node = node.children?.get(segment);
+    node = childOf(node.children, segment);
     if (node === undefined) break;
     out.push(node);
   }
@@ -80,7 +81,7 @@ export function makeNode(name: string, item: NewItem): ItemNode {
     description: item.description,
     version: item.type === 'secret' ? 1 : 0,
     acl: item.acl,
-    children: item.type === 'directory' ? new Map() : undefined,
+    children: item.type === 'directory' ? emptyChildren() : undefined,
   };
 }
 
@@ -88,7 +89,7 @@ export function makeNode(name: string, item: NewItem): ItemNode {
 function draftAt(root: Draft<ItemNode>, segments: readonly string[]): Draft<ItemNode> {
   let node = root;
   for (const segment of segments) {
-    const next = node.children?.get(segment);
+    const next = childOf(node.children, segment) as Draft<ItemNode> | undefined;
     if (next === undefined) throw new Error(`INVARIANT: path checked before the change (${segments.length})`);
     node = next;
   }
@@ -98,7 +99,7 @@ function draftAt(root: Draft<ItemNode>, segments: readonly string[]): Draft<Item
 /** Returns a root with `node` added under the directory at `parent`. */
 export function withChild(root: ItemNode, parent: ParsedPath, node: ItemNode): ItemNode {
   return produce(root, (draft) => {
-    draftAt(draft, parent.segments).children!.set(node.name, node as Draft<ItemNode>);
+    setChild(draftAt(draft, parent.segments).children!, node);
   });
 }
 
@@ -114,6 +115,6 @@ export function withoutItem(root: ItemNode, path: ParsedPath): ItemNode {
   const parentSegments = path.segments.slice(0, -1);
   const name = path.segments[path.segments.length - 1]!;
   return produce(root, (draft) => {
-    draftAt(draft, parentSegments).children!.delete(name);
+    deleteChild(draftAt(draft, parentSegments).children!, name);
   });
 }

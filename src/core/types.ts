@@ -2,6 +2,8 @@
 // Times are epoch milliseconds inside the core; the shell renders them as
 // ISO-8601 strings at the edge.
 
+import type { ChildTable } from './children.js';
+
 export type PrincipalKind = 'user' | 'token' | 'serviceIdentity';
 
 /** A caller, already authenticated by the host (SPEC §1), after validation. */
@@ -60,6 +62,6 @@ export interface ItemNode {
   /** A secret's version (1 on creation); 0 for a directory. */
   readonly version: number;
   readonly acl: Acl;
-  /** A directory's children by name; undefined for a secret. */
-  readonly children: ReadonlyMap<string, ItemNode> | undefined;
+  /** A directory's children by name (see children.ts); undefined for a secret. */
+  readonly children: ChildTable | undefined;
 }
