@@ -33,13 +33,16 @@ export function refusalReason(error: unknown): string {
   return error instanceof CofferError ? error.code.toLowerCase() : 'error';
 }
 
-export function allowedEvent(base: Omit<AuditEvent, 'outcome' | 'reason' | 'code'>, decision: Decision | string): AuditEvent {
-  return Object.freeze({ ...base, outcome: 'allowed', reason: typeof decision === 'string' ? decision : decision.reason });
+type EventBase = Omit<AuditEvent, 'outcome' | 'reason' | 'code'>;
+
+export function allowedEvent(base: EventBase, decision: Decision | string): AuditEvent {
+  const reason = typeof decision === 'string' ? decision : decision.reason;
+  return Object.freeze({ time: base.time, principal: base.principal, ip: base.ip, action: base.action, target: base.target, outcome: 'allowed', reason });
 }
 
-export function refusedEvent(base: Omit<AuditEvent, 'outcome' | 'reason' | 'code'>, error: unknown): AuditEvent {
+export function refusedEvent(base: EventBase, error: unknown): AuditEvent {
   const code = error instanceof CofferError ? error.code : 'STORAGE';
-  return Object.freeze({ ...base, outcome: 'refused', reason: refusalReason(error), code });
+  return Object.freeze({ time: base.time, principal: base.principal, ip: base.ip, action: base.action, target: base.target, outcome: 'refused', reason: refusalReason(error), code });
 }
 
 /** Hands the event to the host; a throwing sink becomes a warning, never a failed operation. */

@@ -23,7 +23,6 @@ export const KEYS = Object.freeze({
   format: '!format',
   keyCheck: '!keycheck',
   revision: '!revision',
-  digest: '!digest',
   itemPrefix: 'item:',
   valuePrefix: 'value:',
   policyPrefix: 'policy:',
@@ -435,7 +434,7 @@ export function encodeChanges(
       }
     }
   }
-  operations.push({ type: 'put', key: KEYS.revision, value: sealRecord(keys, KEYS.revision, revision) });
-  operations.push({ type: 'put', key: KEYS.digest, value: sealRecord(keys, KEYS.digest, digest.bytes.toString('base64')) });
+  // One bookkeeping record per batch: the revision and the digest of the records after it.
+  operations.push({ type: 'put', key: KEYS.revision, value: sealRecord(keys, KEYS.revision, { revision, digest: digest.bytes.toString('base64') }) });
   return operations;
 }

@@ -225,12 +225,10 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (version !== FORMAT_VERSION) throw corrupt(`The storage format \`${String(version)}\` is not one this version of coffer reads`);
   const revisionValue = await adapter.get(KEYS.revision);
   if (revisionValue === undefined) throw corrupt('The revision record is missing');
-  const revision = openRecord(keys, KEYS.revision, revisionValue);
-  if (typeof revision !== 'number' || !Number.isInteger(revision)) throw corrupt('The revision record does not decode');
-  const digestValue = await adapter.get(KEYS.digest);
-  if (digestValue === undefined) throw corrupt('The digest record is missing');
-  const stored = openRecord(keys, KEYS.digest, digestValue);
-  if (typeof stored !== 'string') throw corrupt('The digest record does not decode');
+  const bookkeeping = openRecord(keys, KEYS.revision, revisionValue) as { revision?: unknown; digest?: unknown } | null;
+  const revision = bookkeeping?.revision;
+  const stored = bookkeeping?.digest;
+  if (typeof revision !== 'number' || !Number.isInteger(revision) || typeof stored !== 'string') throw corrupt('The revision record does not decode');
   // Every record read below adds its share; the sum must be the stored digest.
   const digest = RecordDigest.empty(keys.digest);
   const root = await loadTree(adapter, keys, digest);
