@@ -97,19 +97,19 @@ export function verify(key: Buffer, text: string, signature: string): boolean {
 
 /**
  * A commitment to a set of records: the XOR of one secret 128-bit share per
- * record, share = AES-256(digest key, first 16 bytes of SHA-256(plaintext)) — the
- * storage key needs no part in it, as each record's GCM tag binds it to its key. Adding and removing a record are the same XOR, so a write
- * updates it in O(records changed). Without the key nobody can compute a
- * share, so a record restored from an older state, added or removed on disk
- * makes the digest disagree. Shares are computed in batches: one AES call
- * (ECB: each block alone) for all the records a load or a write touches.
+ * record, share = SHA-256(digest key ‖ plaintext)[0..16] — a keyed hash with
+ * the one-shot crypto.hash, no cipher or HMAC object per record (those cost
+ * microseconds each). The key is secret and no share is ever stored or shown
+ * (the digest itself is sealed), so nobody else can compute one, and length
+ * extension gives an attacker nothing to extend. The storage key needs no part
+ * in it: each record's GCM tag binds it to its key. Adding and removing a
+ * record are the same XOR, so a write updates it in O(records changed); a
+ * record restored from an older state, added or removed on disk makes it disagree.
  */
 export class RecordDigest {
-  private pending: Buffer[] = [];
-
   private constructor(
     private readonly key: Buffer,
-    private readonly sum: Buffer,
+    readonly bytes: Buffer,
   ) {}
 
   static empty(key: Buffer): RecordDigest {
@@ -121,21 +121,10 @@ export class RecordDigest {
   }
 
   /** Adds (or, the same XOR, removes) one record. */
-  toggle(storageKey: string, plaintext: string | Uint8Array): void {
-    // The plaintext alone: GCM's additional data already ties each record to its key.
-    void storageKey;
-    this.pending.push(hash('sha256', plaintext, 'buffer').subarray(0, 16));
-  }
-
-  /** The digest, with every pending share added. */
-  get bytes(): Buffer {
-    if (this.pending.length > 0) {
-      const cipher = createCipheriv('aes-256-ecb', this.key, null).setAutoPadding(false);
-      const shares = Buffer.concat([cipher.update(Buffer.concat(this.pending)), cipher.final()]);
-      this.pending = [];
-      for (let at = 0; at < shares.length; at += 16) for (let i = 0; i < 16; i++) this.sum[i]! ^= shares[at + i]!;
-    }
-    return this.sum;
+  toggle(_storageKey: string, plaintext: string | Uint8Array): void {
+    const bytes = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
+    const share = hash('sha256', Buffer.concat([this.key, bytes]), 'buffer');
+    for (let i = 0; i < 16; i++) this.bytes[i]! ^= share[i]!;
   }
 
   equals(other: Uint8Array): boolean {
