@@ -56,3 +56,34 @@ export function compareUtf8(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+// ---------------------------------------------------------------- helpers for adapter authors
+
+/** An error with a level-style `code` (and `cause`), as level's own errors have; the store maps these codes. */
+export function codedError(
+  Kind: ErrorConstructor | TypeErrorConstructor,
+  message: string,
+  code: string,
+  options?: { cause: unknown },
+): Error & { code: string } {
+  return Object.assign(new Kind(message, options), { code });
+}
+
+// Keys must be well-formed UTF-16: a lone surrogate has no UTF-8 encoding, so
+// it has no place in byte order (LevelDB would silently store U+FFFD instead).
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Throws `LEVEL_INVALID_KEY` unless `key` is a well-formed string. */
+export function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') throw codedError(TypeError, 'A key must be a string', 'LEVEL_INVALID_KEY');
+  if (LONE_SURROGATE.test(key)) throw codedError(TypeError, 'A key must be well-formed UTF-16 (no lone surrogate)', 'LEVEL_INVALID_KEY');
+}
+
+/** Throws `LEVEL_INVALID_BATCH` / `LEVEL_INVALID_KEY` / `LEVEL_INVALID_VALUE` unless `operation` is a well-formed put or del. */
+export function checkBatchOperation(operation: unknown): asserts operation is BatchOperation {
+  if (typeof operation !== 'object' || operation === null) throw codedError(TypeError, 'A batch operation must be an object', 'LEVEL_INVALID_BATCH');
+  const { type, key, value } = operation as { type?: unknown; key?: unknown; value?: unknown };
+  if (type !== 'put' && type !== 'del') throw codedError(TypeError, "A batch operation's type must be 'put' or 'del'", 'LEVEL_INVALID_BATCH');
+  checkKey(key);
+  if (type === 'put' && !(value instanceof Uint8Array)) throw codedError(TypeError, 'A value must be a Uint8Array', 'LEVEL_INVALID_VALUE');
+}

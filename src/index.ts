@@ -9,7 +9,7 @@ export type { ItemView } from './core/items.js';
 export type { AclEntry, AclEntity, AclAccess, ItemType, PrincipalKind } from './core/types.js';
 export type { AuditEvent } from './audit.js';
 export type { StorageAdapter, BatchOperation, RangeOptions } from './adapter.js';
-export { compareUtf8 } from './adapter.js';
+export { compareUtf8, checkKey, checkBatchOperation, codedError } from './adapter.js';
 export { evaluateCondition } from './core/conditions/index.js';
 export type { Condition, ConditionOutcome, ConditionPart } from './core/conditions/index.js';
 export type { PolicyView, PolicySummary, Members, Member, AccessType } from './core/policy.js';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Level } from 'level';
-import type { BatchOperation, RangeOptions, StorageAdapter } from '../../src/adapter.js';
+import { checkBatchOperation, checkKey, codedError, type BatchOperation, type RangeOptions, type StorageAdapter } from '../../src/adapter.js';
 
 /**
  * Errors are level's own, with their `code` (docs/adapters.md lists them):
@@ -96,7 +96,7 @@ export function levelAdapter(location: string): StorageAdapter {
       if (!Array.isArray(operations)) {
         throw codedError(TypeError, 'A batch must be an array of operations', 'LEVEL_INVALID_BATCH');
       }
-      operations.forEach(checkOperation);
+      operations.forEach((operation) => checkBatchOperation(operation));
       // Fresh objects: level may annotate the operations it is given.
       await openDatabase().batch(
         (operations as readonly BatchOperation[]).map((operation) =>
@@ -179,39 +179,6 @@ function plainBytes(value: Uint8Array): Uint8Array {
     : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 
-// Keys must be well-formed UTF-16: a lone surrogate has no UTF-8 encoding and
-// level would silently store U+FFFD in its place, a different key.
-const loneSurrogate = /[\uD800-\uDFFF]/u;
 
-function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string') {
-    throw codedError(TypeError, 'A key must be a string', 'LEVEL_INVALID_KEY');
-  }
-  if (loneSurrogate.test(key)) {
-    throw codedError(TypeError, 'A key must be well-formed UTF-16 (no lone surrogate)', 'LEVEL_INVALID_KEY');
-  }
-}
 
-function checkOperation(operation: unknown): void {
-  if (typeof operation !== 'object' || operation === null) {
-    throw codedError(TypeError, 'A batch operation must be an object', 'LEVEL_INVALID_BATCH');
-  }
-  const { type, key, value } = operation as { type?: unknown; key?: unknown; value?: unknown };
-  if (type !== 'put' && type !== 'del') {
-    throw codedError(TypeError, "A batch operation's type must be 'put' or 'del'", 'LEVEL_INVALID_BATCH');
-  }
-  checkKey(key);
-  if (type === 'put' && !(value instanceof Uint8Array)) {
-    throw codedError(TypeError, 'A value must be a Uint8Array', 'LEVEL_INVALID_VALUE');
-  }
-}
 
-/** An error with a level-style `code` (and `cause`), as level's own errors have. */
-function codedError(
-  Kind: ErrorConstructor | TypeErrorConstructor,
-  message: string,
-  code: string,
-  options?: { cause: unknown },
-): Error & { code: string } {
-  return Object.assign(new Kind(message, options), { code });
-}

@@ -2,7 +2,7 @@
 // the adapter object. One persistent AVL tree (./tree.ts); a batch builds a
 // new root aside and swaps it in, so it is atomic and iteration reads a snapshot.
 
-import type { BatchOperation, RangeOptions, StorageAdapter } from '../../src/adapter.js';
+import { checkBatchOperation, checkKey, codedError, type BatchOperation, type RangeOptions, type StorageAdapter } from '../../src/adapter.js';
 import { findNode, insertEntry, newEditToken, nodesInRange, removeEntry, type TreeNode } from './tree.js';
 
 /**
@@ -71,7 +71,7 @@ export function memoryAdapter(): StorageAdapter {
       if (!Array.isArray(operations)) {
         throw codedError(TypeError, 'A batch must be an array of operations', 'LEVEL_INVALID_BATCH');
       }
-      operations.forEach(checkOperation);
+      operations.forEach((operation) => checkBatchOperation(operation));
       const token = newEditToken();
       let next = root;
       for (const operation of operations as readonly BatchOperation[]) {
@@ -93,32 +93,8 @@ function limitOf(limit: number | undefined): number {
   return typeof limit === 'number' && Number.isInteger(limit) && limit >= 0 ? limit : Infinity;
 }
 
-// Keys must be well-formed UTF-16: a lone surrogate has no UTF-8 encoding, so
-// it has no place in byte order (LevelDB would silently store U+FFFD instead).
-const loneSurrogate = /[\uD800-\uDFFF]/u;
 
-function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string') {
-    throw codedError(TypeError, 'A key must be a string', 'LEVEL_INVALID_KEY');
-  }
-  if (loneSurrogate.test(key)) {
-    throw codedError(TypeError, 'A key must be well-formed UTF-16 (no lone surrogate)', 'LEVEL_INVALID_KEY');
-  }
-}
 
-function checkOperation(operation: unknown): void {
-  if (typeof operation !== 'object' || operation === null) {
-    throw codedError(TypeError, 'A batch operation must be an object', 'LEVEL_INVALID_BATCH');
-  }
-  const { type, key, value } = operation as { type?: unknown; key?: unknown; value?: unknown };
-  if (type !== 'put' && type !== 'del') {
-    throw codedError(TypeError, "A batch operation's type must be 'put' or 'del'", 'LEVEL_INVALID_BATCH');
-  }
-  checkKey(key);
-  if (type === 'put' && !(value instanceof Uint8Array)) {
-    throw codedError(TypeError, 'A value must be a Uint8Array', 'LEVEL_INVALID_VALUE');
-  }
-}
 
 function checkRange(range: RangeOptions): void {
   for (const bound of [range.gt, range.gte, range.lt, range.lte]) {
@@ -126,11 +102,3 @@ function checkRange(range: RangeOptions): void {
   }
 }
 
-/** An error carrying a LevelDB-style `code`, so the store maps both adapters' failures alike. */
-function codedError(
-  Kind: ErrorConstructor | TypeErrorConstructor,
-  message: string,
-  code: string,
-): Error & { code: string } {
-  return Object.assign(new Kind(message), { code });
-}
