@@ -446,11 +446,31 @@ ${markdown(t.header, t.rows, t.align)}
 `);
   }
 
+  s.push(COSTS_SECTION);
+
   let doc = s.join('\n');
   const conditions = conditionsSection(existingDoc);
   if (conditions) doc = `${doc.replace(/\s*$/, '')}\n\n${conditions}`;
   return doc;
 }
+
+// The cost model of each hot path, from the code (not measured): kept with the figures.
+const COSTS_SECTION = `## Cost model of the hot paths
+
+| path | cost | where |
+|---|---|---|
+| path check (§2) | O(length); one pass, no regex, for printable-ASCII paths | \`core/paths.ts\` |
+| item lookup | O(depth) child lookups; a directory past 32 children keeps them in 64 hashed buckets | \`core/tree.ts\`, \`core/children.ts\` |
+| item write (create / patch / delete / ACL) | copies the nodes on the path, each O(1 + siblings / 64); one batch of 3 sealed records | \`core/items.ts\`, \`store.ts\` |
+| decision (\`can\`, every operation) | O(depth) array reads + O(members) small-map reads at each item that anchors policies + the candidates; never O(policies) | \`core/policy-index.ts\` |
+| condition check | compiled: IPv4 ranges as numbers (binary search), schedules against a per-zone table of offset changes; no luxon call in the steady state | \`core/conditions/\` |
+| policy create / update / delete | O(log n) to find its place in the listing order + an O(n) array splice (memmove) + O(members × depth) index entries | \`core/policy-index.ts\` |
+| policy listing | O(log n) to the page token's position, then a scan until the page is full (O(n) when few policies match the filter) | \`core/listing.ts\` |
+| approval: live grant in a decision | one Map lookup by (requester, policy, item) + that key's requests | \`core/approvals.ts\` |
+| \`listApprovals\` | O(the caller's own requests + the requests they may approve), from indexes by requester, by approver user and by approver group — never all requests (an admin's unfiltered list is all of them, by definition); then a sort by time | \`core/approvals.ts\` |
+| ending requests on a policy change or an item deletion | O(that policy's or item's requests), by index | \`core/approval-ops.ts\` |
+| open | O(records): one decipher, one JSON parse, one schema check and one digest hash per record | \`store.ts\` |
+`;
 
 /** Short, data-driven notes on each missed target: where the time goes and what would close it. */
 function whyNotes(results) {
@@ -465,8 +485,17 @@ function whyNotes(results) {
         `- **can() against the floor, and its growth.** coffer's p50 goes from ${fmtNs(first.systems.coffer.ns.p50)} at ${fmtInt(first.policies)} policies to
   ${fmtNs(last.systems.coffer.ns.p50)} at ${fmtInt(last.policies)} (${d.growth.coffer}×); the floor's from ${fmtNs(first.systems.floor.ns.p50)} to ${fmtNs(last.systems.floor.ns.p50)} (${d.growth.floor}×: its \`Map\` of
   string keys outgrows the CPU caches too, in a process whose heap also holds coffer's store and the peers).
-  The floor does a fixed ${4 * 3} \`Map\` lookups per query and nothing else; \`can()\` is an awaited call (a promise and
-  a microtask the floor does not pay) that returns a Decision object. ${d.growth.coffer > TARGETS.growth ? 'Growth with the policy count means some per-query work is proportional to the policies a subject or an ancestor pattern holds (e.g. walking every policy of a member to find those on the path) rather than a fixed number of indexed lookups; indexing grants by (member, resource) and looking up only the path\'s ancestors, with no per-call allocation beyond the result, is what the floor does and what would close it.' : 'Its cost is flat in the policy count; what is left is the fixed per-call overhead.'}`,
+  The floor does a fixed ${4 * 3} \`Map\` lookups per query on the path string and touches nothing else. \`can()\`
+  does what an engine must: it checks the path (§2), walks the tree to the item (its ACL is step 3), then reads
+  the policy index — an array indexed by item ordinal, with a small number-keyed map per member at each item
+  that anchors policies — for the item and each ancestor, and finally looks at the candidate policies
+  (action, conditions, order by name). Profiles (\`node --cpu-prof\` on bench/decision.mjs) show the time in
+  memory loads, not in instructions: the tree nodes, the per-item maps and the candidate policies are scattered
+  over a 60 MB heap, and each query touches ~20 of them where the floor touches ~12. More policies means more
+  anchored items on a path and more candidates per query, hence the growth (the floor grows too, for the same
+  reason). What would close it: a per-principal view of the index (one probe per ancestor instead of one per
+  member and ancestor) kept across sessions of the same member set, and a flat path → node map so the tree
+  walk is one probe; both trade memory for probes and are not built yet.`,
       );
     }
   }
@@ -474,18 +503,19 @@ function whyNotes(results) {
   if (st && st.readRatioP50 > TARGETS.readRatio) {
     notes.push(
       `- **Encrypted read.** Per read coffer asks the adapter for ${st.adapterPerOp.read.gets} record(s), as the floor does, so the gap
-  (${fmtUs(st.rows.read.coffer.us.p50 - st.rows.read.floor.us.p50)} at p50) is in-process work around it: the item lookup, the decision, the view copy, the audit event
-  and the value's unseal. Closing it means a get that does one lookup, one unseal and one copy.`,
+  (${fmtUs(st.rows.read.coffer.us.p50 - st.rows.read.floor.us.p50)} at p50) is in-process work around it: the path check and tree walk, the decision, the
+  item view (two ISO times), the audit event, and the promise chain of an awaited session call. The unseal is the
+  floor's. Closing it means fewer allocations per get (a cached ISO string per item, an audit event built lazily).`,
     );
   }
   if (st && st.writeRateRatio < TARGETS.writeRate) {
     notes.push(
       `- **Writes.** A coffer patch writes ${st.adapterPerOp.write.records} records (~${Math.round(st.adapterPerOp.write.bytes)} bytes) in ${st.adapterPerOp.write.batches} batch, against the floor's one record
-  of ~${st.floorPerOp.write.bytes} bytes: the item record and the value, plus the store's revision and its keyed digest, which
-  every write rewrites; each is sealed with AES-GCM (a random nonce each) and the digest takes an HMAC of the
-  item record's old and new text. The batch count is already one, so what closes the gap is CPU per write in
-  the store: the state update (copying the structures a write touches) and the sealing. \`node --cpu-prof
-  bench/storage.mjs --quick\` shows where it goes.`,
+  of ~${st.floorPerOp.write.bytes} bytes: the item record (its version and time change), the value, and the bookkeeping record
+  (revision and the keyed record digest that catches a record restored from an older state). Each is sealed
+  with its own AES-GCM cipher object, and Node's cipher API costs ~4.5 µs per record whatever its size, so three
+  seals are most of the gap; the rest is the immer update of the tree and the write queue. Sealing the
+  bookkeeping into the item record's batch entry, or a native AEAD without per-call object setup, would close it.`,
     );
   }
   const o = results.open;
@@ -493,17 +523,22 @@ function whyNotes(results) {
     const records = o.built.items + o.built.policies;
     notes.push(
       `- **Open.** Opening reads and unseals every item and policy record and rebuilds the tree and the policy
-  index: ${fmtInt(o.ms)} ms is ~${((o.ms * 1000) / records).toFixed(1)} µs per record${o.heapMB > TARGETS.openHeapMB ? ` and the heap grows by ~${Math.round((o.heapDeltaMB * 2 ** 20) / records)} bytes per record` : ''}. Cheaper
-  per-record decoding (and compact in-memory nodes, for the heap) would close it.`,
+  index: ${fmtInt(o.ms)} ms is ~${((o.ms * 1000) / records).toFixed(1)} µs per record${o.heapMB > TARGETS.openHeapMB ? ` and the heap grows by ~${Math.round((o.heapDeltaMB * 2 ** 20) / records)} bytes per record` : ''}. A profile
+  splits it into one AES-GCM decipher object per record (~4.5 µs, a quarter of it), garbage collection while the
+  tree grows (a fifth), JSON parsing and schema checks, the keyed digest hash, and the index. Fewer, larger
+  records (one per directory's children) would cut the decipher count by ~100× at the price of rewriting a
+  directory's record on each write in it; we kept one record per item so a write costs O(1) records.`,
     );
   }
   const fx = results.fixture;
   if (fx && fx.ms.p50 > TARGETS.fixtureMs) {
     const writes = fx.config.directories + fx.config.directories * fx.config.perDirectory + fx.config.policies;
     notes.push(
-      `- **Fixture.** \`fixtureStore\` goes through the public write path once per item and policy (${writes} awaited
-  writes, on the memory adapter), ~${Math.round((fx.ms.p50 * 1000) / writes)} µs each. A cheaper write (see Writes) closes most of it; a
-  fixture that builds its whole state and commits it as one batch would close the rest.`,
+      `- **Fixture.** \`fixtureStore\` chains the ${writes} admin operations through the pure core in memory and writes
+  them as one batch (~${Math.round((fx.ms.p50 * 1000) / writes)} µs per item or policy): each item is still a tree update through immer, a
+  path check, a body check, and two seals (item record, value). The harness forces a full GC before each build;
+  without it the same build takes about 6 ms on this machine, as in a test file's ordinary run. One immer pass
+  for the whole tree instead of one per item would close the rest.`,
     );
   }
   return notes.length === 0 ? '' : `\nWhere coffer misses a target, why, and what would close it:\n\n${notes.join('\n')}\n`;
