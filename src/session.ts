@@ -5,7 +5,7 @@
 import { refusedEvent, allowedEvent, type AuditEvent } from './audit.js';
 import { openValue, valueKey } from './codec.js';
 import { sign, verify } from './crypto.js';
-import { operationOfAction } from './core/actions.js';
+import { OPERATION_RULES, operationOfAction, type ItemOperation } from './core/actions.js';
 import { parseClientAddress, type ClientAddress } from './core/conditions/index.js';
 import { decideDetailed, type Decision } from './core/decision.js';
 import { corrupt, invalid, validationError } from './core/errors.js';
@@ -23,7 +23,7 @@ import {
   type ItemView,
 } from './core/items.js';
 import type { PagePosition, TokenCodec } from './core/listing.js';
-import { checkPath, parsePath, type ParsedPath } from './core/paths.js';
+import { checkPath, parsePath, plainCanonical, type ParsedPath } from './core/paths.js';
 import { principalKeys, type DecisionFacts } from './core/policy-index.js';
 import { createPolicy, decidePolicyAction, deletePolicy, getPolicy, listPolicies, updatePolicy, type PolicyCaller, type PolicyChange, type PolicyList } from './core/policy-ops.js';
 import type { PolicyView } from './core/policy.js';
@@ -345,12 +345,38 @@ export class CofferSession implements Session {
     });
   }
 
+  /** §8 for an operation on an existing item (not a create: its ACL is the parent's). */
+  private decideOn(node: ItemNode, operation: Exclude<ItemOperation, 'create'>): Decision {
+    const rule = OPERATION_RULES[operation];
+    const now = this.store.now();
+    const state = this.store.state();
+    const requester = refOf(this.principal);
+    const facts: DecisionFacts = {
+      now,
+      client: this.client,
+      hasLiveApproval: (policy, itemId) => itemId !== undefined && state.approvals.hasLiveGrant(requester, policy.id, itemId, now),
+    };
+    return decideDetailed({
+      principal: this.principal,
+      acl: node.acl,
+      aclAccess: rule.aclAccess,
+      policies: state.policies.itemEvaluator(this.memberKeys, rule.action, node.ancestry, node.ordinal, node.id, facts),
+    }).decision;
+  }
+
   /** SPEC §8: the decision for `action` on `resource`; no audit event. Cost: O(member keys × depth) lookups. */
   async can(action: string, resource: string): Promise<Decision> {
     const state = this.store.state();
     if (typeof action !== 'string' || action === '') throw invalid('/action', 'must be a non-empty string');
-    const caller = this.callerAt(this.store.now());
     const operation = operationOfAction(action);
+    // The common case — an existing item at a plain path, not a create — in one
+    // lookup: its ACL and ancestry are all the decision needs (same §8 steps).
+    if (operation !== undefined && operation !== 'create') {
+      const canonical = plainCanonical(resource);
+      const node = canonical === undefined ? undefined : this.store.itemAt(canonical);
+      if (node !== undefined) return this.decideOn(node, operation);
+    }
+    const caller = this.callerAt(this.store.now());
     if (operation !== undefined) {
       const path = parsePath(resource, '/resource');
       return decideOperation(caller, operation, path, nodesToward(state.root, path)).decision;

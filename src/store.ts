@@ -198,7 +198,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   try {
     const loaded = await loadOrCreate(adapter, keys, checked);
-    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision, loaded.digest);
+    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision, loaded.digest, loaded.byPath);
   } catch (error) {
     // Release what was opened (LevelDB's lock) so the right key can open it next.
     await adapter.close().catch(() => undefined);
@@ -208,6 +208,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 interface Loaded {
   readonly state: StoreState;
+  /** Every item by canonical path (see StoreEngine.itemAt). */
+  readonly byPath: Map<string, ItemNode>;
   readonly revision: number;
   readonly digest: RecordDigest;
 }
@@ -231,7 +233,7 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (typeof revision !== 'number' || !Number.isInteger(revision) || typeof stored !== 'string') throw corrupt('The revision record does not decode');
   // Every record read below adds its share; the sum must be the stored digest.
   const digest = RecordDigest.empty(keys.digest);
-  const root = await loadTree(adapter, keys, digest);
+  const { root, byPath } = await loadTree(adapter, keys, digest);
   const policies = await loadPolicies(adapter, keys, root, options, digest);
   const approvals = new ApprovalIndex();
   const deltas: ApprovalDelta[] = [];
@@ -240,7 +242,7 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (!digest.equals(Buffer.from(stored, 'base64'))) {
     throw corrupt('The records do not match the store digest: a record was restored from an older state, added or removed');
   }
-  return { state: { root, policies, approvals }, revision, digest };
+  return { state: { root, policies, approvals }, byPath, revision, digest };
 }
 
 /** Reads every policy record and indexes it; the built-ins get the members of this open. O(policies × depth). */
@@ -288,7 +290,7 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
       return { kind: 'putPolicy' as const, policy: Object.freeze({ ...policy, members: options.builtinMembers[name] }), placement: { isAlive: true, anchor: undefined, toward: [root.ordinal] } };
     }),
   );
-  return { state: { root, policies, approvals: new ApprovalIndex() }, revision, digest };
+  return { state: { root, policies, approvals: new ApprovalIndex() }, byPath: new Map([['/', root]]), revision, digest };
 }
 
 function countItems(node: ItemNode): number {
@@ -304,7 +306,8 @@ type LoadingNode = ItemNode;
  * children's, so it always comes first. O(items); no immer draft per item —
  * the finished tree is frozen once.
  */
-async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: RecordDigest): Promise<ItemNode> {
+async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: RecordDigest): Promise<{ root: ItemNode; byPath: Map<string, ItemNode> }> {
+  const byPath = new Map<string, ItemNode>();
   const decoder = new ItemDecoder(keys, digest);
   let ordinals = 0; // the root comes first: ordinal 0
   const directories = new Map<string, LoadingNode>();
@@ -319,6 +322,7 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
       root = decoder.decode(key, value, name, ordinals++, []) as LoadingNode;
       if (root.type !== 'directory') throw corrupt('The root record is not a directory');
       directories.set(path, root);
+      byPath.set(path, root);
       continue;
     }
     const parentPath = segments.length === 1 ? '/' : '/' + segments.slice(0, -1).join('/');
@@ -326,10 +330,11 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
     if (parent === undefined) throw corrupt(`The item \`${path}\` has no parent directory`);
     const node = decoder.decode(key, value, name, ordinals++, parent.lineage!) as LoadingNode;
     setChild(parent.children!, node);
+    byPath.set(path, node);
     if (node.children !== undefined) directories.set(path, node);
   }
   if (root === undefined) throw corrupt('The root directory record is missing');
-  return freeze(root as unknown as ItemNode, true);
+  return { root: freeze(root as unknown as ItemNode, true), byPath };
 }
 
 /** The running store: state, queue, adapter, audit. Sessions call into it. */
@@ -347,6 +352,14 @@ export class StoreEngine implements Store {
     state: StoreState,
     revision: number,
     private digest: RecordDigest,
+    /**
+     * Every item by canonical path, for decisions on existing items in one
+     * lookup instead of a walk. INVARIANT: each entry's own fields (id, acl,
+     * type, version, ancestry) are current; a directory's `children` may be
+     * older (an ancestor is copied when a descendant changes, its entry is not
+     * refreshed), so listings walk the tree, never this map.
+     */
+    private readonly byPath: Map<string, ItemNode>,
   ) {
     this.published = state;
     this.revision = revision;
@@ -403,6 +416,11 @@ export class StoreEngine implements Store {
     return this.nextOrdinal++;
   }
 
+  /** The item at a canonical path, for decisions (its children may be stale: see byPath). O(1). */
+  itemAt(path: string): ItemNode | undefined {
+    return this.byPath.get(path);
+  }
+
   /** The published state; CLOSED after close. */
   state(): StoreState {
     if (this.isClosed) throw closed();
@@ -432,6 +450,10 @@ export class StoreEngine implements Store {
       this.revision = revision;
       this.digest = digest;
       if (change.root !== undefined) this.published = { ...this.published, root: change.root };
+      for (const record of change.records) {
+        if (record.kind === 'putItem') this.byPath.set(record.path, record.node);
+        else if (record.kind === 'deleteItem') this.byPath.delete(record.path);
+      }
       this.published.policies.apply(change.deltas);
       if (change.approvalDeltas !== undefined) this.published.approvals.apply(change.approvalDeltas);
       return change;

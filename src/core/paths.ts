@@ -62,6 +62,33 @@ function plainPath(input: string): ParsedPath | undefined {
 }
 
 /**
+ * The canonical form of a plain path (printable ASCII, no `*`, every rule of
+ * §2 kept), without splitting it; undefined for anything else, which the full
+ * parse then handles. For lookups that need no segments. O(length), no allocation
+ * but the slice of a trailing `/`.
+ */
+export function plainCanonical(input: unknown): string | undefined {
+  if (typeof input !== 'string') return undefined;
+  const n = input.length;
+  if (n === 0 || input.charCodeAt(0) !== 0x2f) return undefined;
+  if (n === 1) return '/';
+  const end = input.charCodeAt(n - 1) === 0x2f ? n - 1 : n;
+  if (end > MAX_PATH_BYTES) return undefined;
+  let start = 1;
+  let depth = 0;
+  for (let i = 1; i <= end; i++) {
+    const c = i === end ? 0x2f : input.charCodeAt(i);
+    if (c === 0x2f) {
+      const length = i - start;
+      if (length === 0 || length > MAX_SEGMENT_BYTES || ++depth > MAX_DEPTH) return undefined;
+      if (input.charCodeAt(start) === 0x2e && (length === 1 || (length === 2 && input.charCodeAt(start + 1) === 0x2e))) return undefined;
+      start = i + 1;
+    } else if (c < 0x20 || c > 0x7e || c === 0x2a) return undefined;
+  }
+  return end === n ? input : input.slice(0, end);
+}
+
+/**
  * Every problem of `input` as a path, or the parsed path. `pointer` names the
  * argument in error details (`/path`, `/resource`, …). O(length).
  */
