@@ -6,9 +6,15 @@
 // milliseconds, not one queued write per item. Loading emits no audit events.
 
 import { memoryAdapter } from '../../adapters/memory/index.js';
+import { freeze } from 'immer';
+import { parseAclEntry, withAclEntry } from '../core/acl.js';
+import { childNodes, childOf, emptyChildren, setChild } from '../core/children.js';
 import { NO_POLICIES } from '../core/decision.js';
-import { alreadyExists, invalid } from '../core/errors.js';
-import { createItem, putAccess, type RecordChange } from '../core/items.js';
+import { alreadyExists, invalid, notFound } from '../core/errors.js';
+import { parseAll, parseCreateBody, type RecordChange } from '../core/items.js';
+import { parsePath } from '../core/paths.js';
+import { makeNode } from '../core/tree.js';
+import type { ItemNode } from '../core/types.js';
 import { principalKeys, type PolicyDelta } from '../core/policy-index.js';
 import { createPolicy, type PolicyCaller, type PolicyRecordChange } from '../core/policy-ops.js';
 import { parsePrincipal } from '../core/principal.js';
@@ -93,7 +99,16 @@ export async function fixtureStore(spec: FixtureSpec = {}): Promise<Store> {
   }
 }
 
-/** Chains the admin's operations over the state in memory; the result is one write. */
+/** A node being built: plain, unfrozen, with a mutable child table. */
+type Building = { -readonly [K in keyof ItemNode]: ItemNode[K] };
+
+/**
+ * Builds the tree of a new store in one pass: every path and body passes the
+ * same parsers the operations use (§2, §3), items copy their parent's ACL at
+ * creation (the root's, in a new store), and the finished tree is frozen once —
+ * no immer draft per item. Then the ACL entries (same parser, same
+ * create-or-replace rule) and the policies (the core's createPolicy, as an admin).
+ */
 function load(published: StoreState, now: number, engine: StoreEngine, spec: FixtureSpec) {
   const { options } = engine;
   const caller: PolicyCaller = {
@@ -102,36 +117,51 @@ function load(published: StoreState, now: number, engine: StoreEngine, spec: Fix
     facts: { now, client: null, hasLiveApproval: () => false },
     policiesFor: () => NO_POLICIES, // an admin is allowed at step 1
   };
-  let state: StoreState = published;
-  // The last record per key wins: an item created and then given an ACL is written once.
-  const items = new Map<string, RecordChange>();
+  const old = published.root;
+  const root: Building = { ...old, children: emptyChildren() };
+  for (const child of childNodes(old.children)) setChild(root.children!, child); // a fixture store starts empty, but be exact
+  const byPath = new Map<string, Building>([['/', root]]);
   const values: RecordChange[] = [];
+  const build = (parent: Building, parentPath: string, tree: FixtureTree): void => {
+    for (const [name, content] of Object.entries(tree)) {
+      const body = typeof content === 'string' ? { type: 'secret', value: content } : isSecret(content) ? { type: 'secret', value: content.$value, ...(content.$description !== undefined ? { description: content.$description } : {}) } : { type: 'directory' };
+      const [path, checked] = parseAll(
+        () => parsePath(parentPath === '/' ? `/${name}` : `${parentPath}/${name}`),
+        () => parseCreateBody(body, options.maxSecretBytes),
+      );
+      const itemName = path.segments[path.segments.length - 1]!;
+      if (childOf(parent.children, itemName) !== undefined) throw alreadyExists('Item', path.path);
+      const node = makeNode(itemName, {
+        id: options.newId(),
+        ordinal: engine.newOrdinal(),
+        ancestry: parent.lineage!,
+        type: checked.type,
+        createdAt: now,
+        createdBy: FIXTURE_ADMIN.id,
+        description: checked.description,
+        acl: parent.acl, // INVARIANT: a copy of the parent's ACL at creation (§4)
+      }) as Building;
+      setChild(parent.children!, node);
+      byPath.set(path.path, node);
+      if (checked.type === 'secret') values.push({ kind: 'putValue', itemId: node.id, version: node.version, value: checked.value! });
+      else build(node, path.path, content as FixtureTree);
+    }
+  };
+  build(root, '/', ownData(spec.tree ?? {}));
+  const changed = new Set<string>(byPath.keys());
+  changed.delete('/');
+  for (const [rawPath, entries] of Object.entries(ownData(spec.acls ?? {}))) {
+    const path = parsePath(rawPath);
+    const node = byPath.get(path.path);
+    if (node === undefined) throw notFound('item', path.path);
+    for (const entry of entries) node.acl = withAclEntry(node.acl, parseAclEntry(entry));
+    changed.add(path.path);
+  }
+  freeze(root, true);
+  const items: RecordChange[] = [...changed].map((path) => ({ kind: 'putItem', path, node: byPath.get(path)! }));
+  const state: StoreState = { ...published, root };
   const policies: PolicyRecordChange[] = [];
   const deltas: PolicyDelta[] = [];
-  const take = (records: readonly RecordChange[]) => {
-    for (const record of records) {
-      if (record.kind === 'putItem') items.set(record.path, record);
-      else values.push(record);
-    }
-  };
-  const build = (directory: string, tree: FixtureTree): void => {
-    for (const [name, content] of Object.entries(tree)) {
-      const path = directory === '/' ? `/${name}` : `${directory}/${name}`;
-      const body = typeof content === 'string' ? { type: 'secret', value: content } : isSecret(content) ? { type: 'secret', value: content.$value, ...(content.$description !== undefined ? { description: content.$description } : {}) } : { type: 'directory' };
-      const change = createItem(state, caller, { path, body, maxSecretBytes: options.maxSecretBytes, now, newId: options.newId(), newOrdinal: engine.newOrdinal() });
-      state = { ...state, root: change.state.root };
-      take(change.records);
-      if (body.type === 'directory') build(change.result.path, content as FixtureTree);
-    }
-  };
-  build('/', ownData(spec.tree ?? {}));
-  for (const [path, entries] of Object.entries(ownData(spec.acls ?? {}))) {
-    for (const entry of entries) {
-      const change = putAccess(state, caller, path, entry);
-      state = { ...state, root: change.state.root };
-      take(change.records);
-    }
-  }
   const names = new Set<string>();
   for (const body of ownData(spec.policies ?? [])) {
     const newId = options.newId;
@@ -144,5 +174,5 @@ function load(published: StoreState, now: number, engine: StoreEngine, spec: Fix
     policies.push(...change.records);
     deltas.push(...change.deltas);
   }
-  return { root: state.root, records: [...items.values(), ...values, ...policies], deltas, result: undefined, decision: 'admin' };
+  return { root, records: [...items, ...values, ...policies], deltas, result: undefined, decision: 'admin' };
 }
