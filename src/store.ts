@@ -19,7 +19,7 @@ import { placementNow, type PolicyRecordChange, type PolicyState } from './core/
 import { ANY_RESOURCE } from './core/resources.js';
 import { ApprovalIndex, approvalView, type ApprovalDelta, type ApprovalView } from './core/approvals.js';
 import { detailsFromAjv, schemaValidator } from './core/validate.js';
-import { checkPath } from './core/paths.js';
+import { checkPath, plainCanonical } from './core/paths.js';
 import { findItem, newRoot } from './core/tree.js';
 import { childNodes, setChild } from './core/children.js';
 import type { ItemNode } from './core/types.js';
@@ -310,28 +310,32 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
   const byPath = new Map<string, ItemNode>();
   const decoder = new ItemDecoder(keys, digest);
   let ordinals = 0; // the root comes first: ordinal 0
-  const directories = new Map<string, LoadingNode>();
   let root: LoadingNode | undefined;
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.itemPrefix))) {
-    const checked = checkPath(key.slice(KEYS.itemPrefix.length));
-    if ('problems' in checked || itemKey(checked.path.path) !== key) throw corrupt(`The key \`${key}\` does not name an item path`);
-    const { segments, path } = checked.path;
-    const name = segments[segments.length - 1] ?? '';
-    if (segments.length === 0) {
+    const text = key.slice(KEYS.itemPrefix.length);
+    // Plain paths are checked in one pass without splitting; anything else by the full parser.
+    const plain = plainCanonical(text);
+    let path: string;
+    if (plain !== undefined) path = plain;
+    else {
+      const checked = checkPath(text);
+      if ('problems' in checked) throw corrupt(`The key \`${key}\` does not name an item path`);
+      path = checked.path.path;
+    }
+    if (itemKey(path) !== key) throw corrupt(`The key \`${key}\` does not name an item path`);
+    if (path === '/') {
       if (root !== undefined) throw corrupt('The root record appears twice');
-      root = decoder.decode(key, value, name, ordinals++, []) as LoadingNode;
+      root = decoder.decode(key, value, '', ordinals++, []) as LoadingNode;
       if (root.type !== 'directory') throw corrupt('The root record is not a directory');
-      directories.set(path, root);
       byPath.set(path, root);
       continue;
     }
-    const parentPath = segments.length === 1 ? '/' : '/' + segments.slice(0, -1).join('/');
-    const parent = directories.get(parentPath);
-    if (parent === undefined) throw corrupt(`The item \`${path}\` has no parent directory`);
-    const node = decoder.decode(key, value, name, ordinals++, parent.lineage!) as LoadingNode;
-    setChild(parent.children!, node);
+    const slash = path.lastIndexOf('/');
+    const parent = byPath.get(slash === 0 ? '/' : path.slice(0, slash));
+    if (parent?.children === undefined) throw corrupt(`The item \`${path}\` has no parent directory`);
+    const node = decoder.decode(key, value, path.slice(slash + 1), ordinals++, parent.lineage!) as LoadingNode;
+    setChild(parent.children, node);
     byPath.set(path, node);
-    if (node.children !== undefined) directories.set(path, node);
   }
   if (root === undefined) throw corrupt('The root directory record is missing');
   return { root: freeze(root as unknown as ItemNode, true), byPath };

@@ -69,11 +69,17 @@ export function levelAdapter(location: string): StorageAdapter {
     const iterator = openDatabase().iterator({ ...levelRangeOf(range), highWaterMarkBytes: ITERATOR_BATCH_BYTES } as never);
     // Entries come a batch at a time (nextv), not one promise per entry.
     try {
+      // Ask for the next batch before handing out this one, so LevelDB's thread
+      // reads while the caller works through the entries (a store's open decodes each).
+      let pending = iterator.nextv(1000);
       for (;;) {
-        const entries = await iterator.nextv(1000);
+        const entries = await pending;
         if (entries.length === 0) break;
+        pending = iterator.nextv(1000);
         for (const [key, value] of entries) yield [key, plainBytes(value)] as const;
       }
+      // An early break leaves `pending` running; close() below waits for it.
+      await pending.catch(() => undefined);
     } finally {
       await iterator.close();
     }
