@@ -10,8 +10,10 @@ import { parseClientAddress, type ClientAddress } from './core/conditions/index.
 import { decideDetailed, type Decision } from './core/decision.js';
 import { corrupt, invalid, validationError } from './core/errors.js';
 import {
+  authorize,
   createItem,
   decideOperation,
+  itemView,
   deleteAccess,
   deleteItem,
   getAccess,
@@ -232,14 +234,27 @@ export class CofferSession implements Session {
   }
 
   get(path: string): Promise<ItemView> {
-    return this.audited('get', pathTarget(path), async () => {
+    const canonical = plainCanonical(path);
+    return this.audited('get', canonical ?? pathTarget(path), async () => {
       // A concurrent patch may replace the value between reading the state and
       // the value record; then the value seals a newer version: read again.
       for (let attempt = 0; ; attempt++) {
         const state = this.store.state();
-        const caller = this.callerAt(this.store.now());
-        const { node, view, decision } = getItem(state, caller, path, (_, _parent, child) => state.policies.leadsToGrant(this.memberKeys, child, caller.facts));
-        if (node.type === 'directory') return { result: view, decision };
+        // An existing secret at a plain path: one lookup, the same decision (§8) as the walk.
+        const known = canonical === undefined ? undefined : this.store.itemAt(canonical);
+        let node: ItemNode;
+        let view: ItemView;
+        let decision: Decision;
+        if (known?.type === 'secret') {
+          node = known;
+          decision = this.decideOn(known, 'read');
+          authorize(decision, 'read', canonical!);
+          view = itemView(known, canonical!);
+        } else {
+          const caller = this.callerAt(this.store.now());
+          ({ node, view, decision } = getItem(state, caller, path, (_, _parent, child) => state.policies.leadsToGrant(this.memberKeys, child, caller.facts)));
+          if (node.type === 'directory') return { result: view, decision };
+        }
         const sealed = await this.store.read(valueKey(node.id));
         const value = sealed === undefined ? undefined : openValue(this.store.keys, node.id, node.version, sealed);
         if (value !== undefined) {
