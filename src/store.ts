@@ -5,10 +5,9 @@
 // the new state only after the batch resolved — nothing to roll back.
 
 import { randomUUID } from 'node:crypto';
-import { freeze } from 'immer';
 import type { StorageAdapter } from './adapter.js';
 import { deliver, type AuditEvent, type AuditSink } from './audit.js';
-import { approvalText, decodeApproval, itemText, policyText, type AnyRecordChange, type ApprovalRecordChange, decodePolicy, encodeChanges, FORMAT_VERSION, ItemDecoder, itemKey, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
+import { approvalText, decodeApproval, itemText, policyText, type AnyRecordChange, type ApprovalRecordChange, decodePolicy, encodeChanges, FORMAT_VERSION, ItemDecoder, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
 import { deriveKeys, KEY_BYTES, randomKey, RecordDigest, type StoreKeys } from './crypto.js';
 import { closed, CofferError, corrupt, storageFailure, validationError, wrongKey, type ErrorDetail } from './core/errors.js';
 import { DEFAULT_MAX_SECRET_BYTES, type RecordChange } from './core/items.js';
@@ -20,8 +19,8 @@ import { ANY_RESOURCE } from './core/resources.js';
 import { ApprovalIndex, approvalView, type ApprovalDelta, type ApprovalView } from './core/approvals.js';
 import { detailsFromAjv, schemaValidator } from './core/validate.js';
 import { checkPath, plainCanonical } from './core/paths.js';
-import { findItem, newRoot } from './core/tree.js';
-import { childNodes, setChild } from './core/children.js';
+import { findItem, freezeTree, newRoot } from './core/tree.js';
+import { setChild } from './core/children.js';
 import type { ItemNode } from './core/types.js';
 import { isPlainObject } from './core/validate.js';
 import { WriteQueue } from './write-queue.js';
@@ -198,7 +197,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   try {
     const loaded = await loadOrCreate(adapter, keys, checked);
-    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision, loaded.digest, loaded.byPath);
+    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision, loaded.digest, loaded.byPath, loaded.itemCount);
   } catch (error) {
     // Release what was opened (LevelDB's lock) so the right key can open it next.
     await adapter.close().catch(() => undefined);
@@ -210,6 +209,8 @@ interface Loaded {
   readonly state: StoreState;
   /** Every item by canonical path (see StoreEngine.itemAt). */
   readonly byPath: Map<string, ItemNode>;
+  /** How many items were loaded: the next ordinal. */
+  readonly itemCount: number;
   readonly revision: number;
   readonly digest: RecordDigest;
 }
@@ -233,7 +234,7 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (typeof revision !== 'number' || !Number.isInteger(revision) || typeof stored !== 'string') throw corrupt('The revision record does not decode');
   // Every record read below adds its share; the sum must be the stored digest.
   const digest = RecordDigest.empty(keys.digest);
-  const { root, byPath } = await loadTree(adapter, keys, digest);
+  const { root, byPath, count } = await loadTree(adapter, keys, digest);
   const policies = await loadPolicies(adapter, keys, root, options, digest);
   const approvals = new ApprovalIndex();
   const deltas: ApprovalDelta[] = [];
@@ -242,7 +243,7 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (!digest.equals(Buffer.from(stored, 'base64'))) {
     throw corrupt('The records do not match the store digest: a record was restored from an older state, added or removed');
   }
-  return { state: { root, policies, approvals }, byPath, revision, digest };
+  return { state: { root, policies, approvals }, byPath, itemCount: count, revision, digest };
 }
 
 /** Reads every policy record and indexes it; the built-ins get the members of this open. O(policies × depth). */
@@ -290,14 +291,9 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
       return { kind: 'putPolicy' as const, policy: Object.freeze({ ...policy, members: options.builtinMembers[name] }), placement: { isAlive: true, anchor: undefined, toward: [root.ordinal] } };
     }),
   );
-  return { state: { root, policies, approvals: new ApprovalIndex() }, byPath: new Map([['/', root]]), revision, digest };
+  return { state: { root, policies, approvals: new ApprovalIndex() }, byPath: new Map([['/', root]]), itemCount: 1, revision, digest };
 }
 
-function countItems(node: ItemNode): number {
-  let count = 1;
-  for (const child of childNodes(node.children)) count += countItems(child);
-  return count;
-}
 
 type LoadingNode = ItemNode;
 
@@ -306,7 +302,7 @@ type LoadingNode = ItemNode;
  * children's, so it always comes first. O(items); no immer draft per item —
  * the finished tree is frozen once.
  */
-async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: RecordDigest): Promise<{ root: ItemNode; byPath: Map<string, ItemNode> }> {
+async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: RecordDigest): Promise<{ root: ItemNode; byPath: Map<string, ItemNode>; count: number }> {
   const byPath = new Map<string, ItemNode>();
   const decoder = new ItemDecoder(keys, digest);
   let ordinals = 0; // the root comes first: ordinal 0
@@ -314,6 +310,7 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.itemPrefix))) {
     const text = key.slice(KEYS.itemPrefix.length);
     // Plain paths are checked in one pass without splitting; anything else by the full parser.
+    // A key holds the canonical path: a plain one is its own canonical form.
     const plain = plainCanonical(text);
     let path: string;
     if (plain !== undefined) path = plain;
@@ -322,7 +319,7 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
       if ('problems' in checked) throw corrupt(`The key \`${key}\` does not name an item path`);
       path = checked.path.path;
     }
-    if (itemKey(path) !== key) throw corrupt(`The key \`${key}\` does not name an item path`);
+    if (path !== text) throw corrupt(`The key \`${key}\` does not name an item path`);
     if (path === '/') {
       if (root !== undefined) throw corrupt('The root record appears twice');
       root = decoder.decode(key, value, '', ordinals++, []) as LoadingNode;
@@ -338,7 +335,7 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
     byPath.set(path, node);
   }
   if (root === undefined) throw corrupt('The root directory record is missing');
-  return { root: freeze(root as unknown as ItemNode, true), byPath };
+  return { root: freezeTree(root as unknown as ItemNode), byPath, count: ordinals };
 }
 
 /** The running store: state, queue, adapter, audit. Sessions call into it. */
@@ -364,10 +361,11 @@ export class StoreEngine implements Store {
      * refreshed), so listings walk the tree, never this map.
      */
     private readonly byPath: Map<string, ItemNode>,
+    itemCount: number,
   ) {
     this.published = state;
     this.revision = revision;
-    this.nextOrdinal = countItems(state.root);
+    this.nextOrdinal = itemCount;
   }
 
   // The plaintext a record holds in the published state (undefined when new).

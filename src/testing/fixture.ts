@@ -6,14 +6,13 @@
 // milliseconds, not one queued write per item. Loading emits no audit events.
 
 import { memoryAdapter } from '../../adapters/memory/index.js';
-import { freeze } from 'immer';
 import { parseAclEntry, withAclEntry } from '../core/acl.js';
 import { childNodes, childOf, emptyChildren, setChild } from '../core/children.js';
 import { NO_POLICIES } from '../core/decision.js';
 import { alreadyExists, invalid, notFound } from '../core/errors.js';
 import { parseAll, parseCreateBody, type RecordChange } from '../core/items.js';
 import { parsePath } from '../core/paths.js';
-import { makeNode } from '../core/tree.js';
+import { freezeTree, makeNode } from '../core/tree.js';
 import type { ItemNode } from '../core/types.js';
 import { principalKeys, type PolicyDelta } from '../core/policy-index.js';
 import { createPolicy, type PolicyCaller, type PolicyRecordChange } from '../core/policy-ops.js';
@@ -157,7 +156,7 @@ function load(published: StoreState, now: number, engine: StoreEngine, spec: Fix
     for (const entry of entries) node.acl = withAclEntry(node.acl, parseAclEntry(entry));
     changed.add(path.path);
   }
-  freeze(root, true);
+  freezeTree(root);
   const items: RecordChange[] = [...changed].map((path) => ({ kind: 'putItem', path, node: byPath.get(path)! }));
   const state: StoreState = { ...published, root };
   const policies: PolicyRecordChange[] = [];
