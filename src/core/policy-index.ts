@@ -149,17 +149,19 @@ class ItemVerdict extends Verdict {
       if (anchor === undefined) continue;
       for (const m of members) this.resourceGrants(anchor.get(m)?.subtree, approvalItemId);
     }
-    // On the item itself: subtree, exact, and (for a listing) the path toward a grant below it.
-    const anchor = target === undefined ? undefined : anchors[target];
-    if (anchor === undefined) return;
-    const isList = this.action === 'sm.node.list';
-    for (const m of members) {
-      const lists = anchor.get(m);
-      if (lists === undefined) continue;
-      this.resourceGrants(lists.subtree, approvalItemId);
-      this.resourceGrants(lists.exact, approvalItemId);
-      if (isList) this.toward(lists.toward);
+    if (target === undefined) return;
+    // On the item itself: subtree and exact grants, and for a listing the path toward a grant below it.
+    const anchor = anchors[target];
+    if (anchor !== undefined) {
+      for (const m of members) {
+        const lists = anchor.get(m);
+        if (lists === undefined) continue;
+        this.resourceGrants(lists.subtree, approvalItemId);
+        this.resourceGrants(lists.exact, approvalItemId);
+      }
     }
+    const toward = this.action === 'sm.node.list' ? this.index.towardAnchors[target] : undefined;
+    if (toward !== undefined) for (const m of members) this.toward(toward.get(m)?.toward);
   }
 }
 
@@ -215,6 +217,8 @@ export class PolicyIndex {
   private readonly memberNumbers = new Map<string, number>();
   /** By item ordinal: each member's policies anchored at that item. An array read, no hashing. */
   readonly anchors: (Map<number, AnchorLists> | undefined)[] = [];
+  /** By item ordinal: permission 0 entries (the directories toward each policy's R). */
+  readonly towardAnchors: (Map<number, AnchorLists> | undefined)[] = [];
   /** By member: active policies on `*` (permission 1 matches everything). */
   readonly globals = new Map<number, Policy[]>();
   /** By member: every active policy (permission 2 acts on `*` whatever R is). */
@@ -299,24 +303,33 @@ export class PolicyIndex {
     return result;
   }
 
+  // Permission 0 entries live apart: every policy lists each directory toward its
+  // R, so mixing them in would make the root and top directories anchor nearly
+  // every member, and a read would probe them for nothing.
+  private layerOf(name: ListName): (Map<number, AnchorLists> | undefined)[] {
+    return name === 'toward' ? this.towardAnchors : this.anchors;
+  }
+
   private listAt(ordinal: number, member: number, name: ListName, policy: Policy): void {
+    const layer = this.layerOf(name);
     // Grow densely: a write far past the end would turn the array into a slow dictionary.
-    while (this.anchors.length <= ordinal) this.anchors.push(undefined);
-    let anchor = this.anchors[ordinal];
-    if (anchor === undefined) this.anchors[ordinal] = anchor = new Map();
+    while (layer.length <= ordinal) layer.push(undefined);
+    let anchor = layer[ordinal];
+    if (anchor === undefined) layer[ordinal] = anchor = new Map();
     let lists = anchor.get(member);
     if (lists === undefined) anchor.set(member, (lists = { exact: undefined, subtree: undefined, toward: undefined }));
     (lists[name] ??= []).push(policy);
   }
 
   private unlistAt(ordinal: number, member: number, name: ListName, id: string): void {
-    const anchor = this.anchors[ordinal];
+    const layer = this.layerOf(name);
+    const anchor = layer[ordinal];
     const lists = anchor?.get(member);
     if (anchor === undefined || lists === undefined || lists[name] === undefined) return;
     const kept = lists[name]!.filter((p) => p.id !== id);
     lists[name] = kept.length === 0 ? undefined : kept;
     if (lists.exact === undefined && lists.subtree === undefined && lists.toward === undefined) anchor.delete(member);
-    if (anchor.size === 0) this.anchors[ordinal] = undefined;
+    if (anchor.size === 0) layer[ordinal] = undefined;
   }
 
   private add(policy: Policy, placement: Placement): void {
@@ -424,11 +437,10 @@ export class PolicyIndex {
   /** SPEC §5: a child leads to what a path-only lister was granted when a live Allow names it or something below it. */
   leadsToGrant(keys: readonly string[], child: ItemNode, facts: DecisionFacts): boolean {
     const anchor = this.anchors[child.ordinal];
-    if (anchor === undefined) return false;
+    const toward = this.towardAnchors[child.ordinal];
+    if (anchor === undefined && toward === undefined) return false;
     for (const m of this.membersOf(keys)) {
-      const lists = anchor.get(m);
-      if (lists === undefined) continue;
-      for (const list of [lists.toward, lists.exact, lists.subtree]) {
+      for (const list of [toward?.get(m)?.toward, anchor?.get(m)?.exact, anchor?.get(m)?.subtree]) {
         for (const p of list ?? []) {
           if (p.accessType === 'Allow' && (p.compiled === null || conditionHolds(p.compiled, facts.client, facts.now, false))) return true;
         }
