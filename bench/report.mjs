@@ -486,16 +486,16 @@ function whyNotes(results) {
   ${fmtNs(last.systems.coffer.ns.p50)} at ${fmtInt(last.policies)} (${d.growth.coffer}×); the floor's from ${fmtNs(first.systems.floor.ns.p50)} to ${fmtNs(last.systems.floor.ns.p50)} (${d.growth.floor}×: its \`Map\` of
   string keys outgrows the CPU caches too, in a process whose heap also holds coffer's store and the peers).
   The floor does a fixed ${4 * 3} \`Map\` lookups per query on the path string and touches nothing else. \`can()\`
-  does what an engine must: it checks the path (§2), walks the tree to the item (its ACL is step 3), then reads
-  the policy index — an array indexed by item ordinal, with a small number-keyed map per member at each item
-  that anchors policies — for the item and each ancestor, and finally looks at the candidate policies
-  (action, conditions, order by name). Profiles (\`node --cpu-prof\` on bench/decision.mjs) show the time in
-  memory loads, not in instructions: the tree nodes, the per-item maps and the candidate policies are scattered
-  over a 60 MB heap, and each query touches ~20 of them where the floor touches ~12. More policies means more
-  anchored items on a path and more candidates per query, hence the growth (the floor grows too, for the same
-  reason). What would close it: a per-principal view of the index (one probe per ancestor instead of one per
-  member and ancestor) kept across sessions of the same member set, and a flat path → node map so the tree
-  walk is one probe; both trade memory for probes and are not built yet.`,
+  does what an engine must: it checks the path (§2), finds the item in the path → node map (its ACL is step 3;
+  its ancestry is a shared array of ordinals), reads the policy index — an array indexed by item ordinal, with a
+  small number-keyed map per member at each item that anchors subtree or exact grants — for the item and each
+  ancestor, and looks at the candidate policies (action, conditions, order by name). Profiles (\`node
+  --cpu-prof\` on bench/decision.mjs) show the time in memory loads, not instructions: the per-member probes at
+  each anchoring ancestor and the candidate policies are scattered over a ~70 MB heap. More policies means more
+  anchoring ancestors and members per query, hence the growth (the floor grows too, for the same reason). What
+  would close it: a per-principal view of the index (one probe per ancestor instead of one per member and
+  ancestor), cached by member set across sessions — it trades memory per distinct member set for probes, and is
+  not built. A 30-bit member mask per item, to skip probes, measured no gain and was not kept.`,
       );
     }
   }
