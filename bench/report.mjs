@@ -55,6 +55,8 @@ export function loadResults(mode = 'best') {
   }
   const conditions = readJson(join(resultsPath(), 'conditions.json'));
   if (conditions) out.conditions = conditions;
+  const floorOnly = readJson(resultFile('decision-floor-only', 'full'));
+  if (floorOnly?.rows?.length) out.floorOnly = floorOnly;
   return out;
 }
 
@@ -443,6 +445,19 @@ awaited admin operations of each kind on random existing paths; a large/small ra
 operation scans the store.
 
 ${markdown(t.header, t.rows, t.align)}
+`);
+  }
+
+  const fo = results.floorOnly;
+  if (fo) {
+    const rows = fo.rows.map((r) => [fmtInt(r.policies), fmtNs(r.systems.coffer.ns.p50), fmtNs(r.systems.coffer.ns.p99), fmtNs(r.systems.floor.ns.p50), `${(r.systems.coffer.ns.p50 / r.systems.floor.ns.p50).toFixed(2)}×`]);
+    s.push(`## Decision: coffer beside the floor alone (the issue-5 measurement)
+
+\`bench/decision-floor-only.mjs\`: the same model, queries and timing as above, with only coffer and the floor
+in the process (the peers' heaps and wasm memory no longer share the caches with them). ${machineLine(fo)}.
+Growth of the p50 from ${fmtInt(fo.rows[0].policies)} to ${fmtInt(fo.rows.at(-1).policies)} policies: coffer ${fo.growth.coffer}×, floor ${fo.growth.floor}×; answers agree on every checked query: ${fo.agreed ? 'yes' : 'NO'}.
+
+${markdown(['policies', 'can() p50', 'can() p99', 'floor p50', 'coffer ÷ floor'], rows, ['r', 'r', 'r', 'r', 'r'])}
 `);
   }
 
