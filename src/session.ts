@@ -152,6 +152,7 @@ export class CofferSession implements Session {
   private readonly ip: string | null;
   private readonly client: ClientAddress | null;
   private readonly memberKeys: readonly string[];
+  private readonly requester: { readonly id: string; readonly kind: Principal['kind'] };
 
   constructor(
     private readonly store: StoreEngine,
@@ -164,6 +165,7 @@ export class CofferSession implements Session {
     // Parsed once per session, never per decision.
     this.client = parseClientAddress(this.ip);
     this.memberKeys = Object.freeze(principalKeys(this.principal));
+    this.requester = refOf(this.principal);
     const tokens = tokenCodec(store.keys.tokens);
     this.policies = {
       create: (body) =>
@@ -187,14 +189,20 @@ export class CofferSession implements Session {
   }
 
   /** The caller of one operation at `now`: the principal and how the policies answer for it. */
-  private callerAt(now: number): PolicyCaller {
-    const state = this.store.state();
-    const requester = refOf(this.principal);
-    const facts: DecisionFacts = {
+  /** What a decision at `now` needs besides the principal: the time, the client address, live approvals. */
+  private factsAt(now: number): DecisionFacts {
+    const approvals = this.store.state().approvals;
+    const requester = this.requester;
+    return {
       now,
       client: this.client,
-      hasLiveApproval: (policy, itemId) => itemId !== undefined && state.approvals.hasLiveGrant(requester, policy.id, itemId, now),
+      hasLiveApproval: (policy, itemId) => itemId !== undefined && approvals.hasLiveGrant(requester, policy.id, itemId, now),
     };
+  }
+
+  private callerAt(now: number): PolicyCaller {
+    const state = this.store.state();
+    const facts = this.factsAt(now);
     const index = state.policies;
     const keys = this.memberKeys;
     return {
@@ -363,14 +371,8 @@ export class CofferSession implements Session {
   /** §8 for an operation on an existing item (not a create: its ACL is the parent's). */
   private decideOn(node: ItemNode, operation: Exclude<ItemOperation, 'create'>): Decision {
     const rule = OPERATION_RULES[operation];
-    const now = this.store.now();
     const state = this.store.state();
-    const requester = refOf(this.principal);
-    const facts: DecisionFacts = {
-      now,
-      client: this.client,
-      hasLiveApproval: (policy, itemId) => itemId !== undefined && state.approvals.hasLiveGrant(requester, policy.id, itemId, now),
-    };
+    const facts = this.factsAt(this.store.now());
     return decideDetailed({
       principal: this.principal,
       acl: node.acl,
