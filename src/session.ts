@@ -153,6 +153,7 @@ export class CofferSession implements Session {
   private readonly client: ClientAddress | null;
   private readonly memberKeys: readonly string[];
   private readonly requester: { readonly id: string; readonly kind: Principal['kind'] };
+  private lastFacts: DecisionFacts | undefined;
 
   constructor(
     private readonly store: StoreEngine,
@@ -191,13 +192,16 @@ export class CofferSession implements Session {
   /** The caller of one operation at `now`: the principal and how the policies answer for it. */
   /** What a decision at `now` needs besides the principal: the time, the client address, live approvals. */
   private factsAt(now: number): DecisionFacts {
+    // Reused within one millisecond: nothing in it but the time can differ (the approval index is one object).
+    if (this.lastFacts?.now === now) return this.lastFacts;
     const approvals = this.store.state().approvals;
     const requester = this.requester;
-    return {
+    this.lastFacts = {
       now,
       client: this.client,
       hasLiveApproval: (policy, itemId) => itemId !== undefined && approvals.hasLiveGrant(requester, policy.id, itemId, now),
     };
+    return this.lastFacts;
   }
 
   private callerAt(now: number): PolicyCaller {

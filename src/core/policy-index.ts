@@ -55,6 +55,9 @@ export interface DecisionFacts {
   readonly hasLiveApproval: (policy: Policy, itemId: string | undefined) => boolean;
 }
 
+const NO_IDS: readonly string[] = Object.freeze([]);
+const NOTHING_ALLOWS: AllowVerdict = Object.freeze({ policyId: undefined, isPathOnly: false, approvalPolicyIds: NO_IDS });
+
 // Collects steps 2, 4 and 5 in one pass over the candidates, on first use
 // (an ACL allow in step 3 then costs no policy lookup at all).
 abstract class Verdict implements PolicyEvaluator {
@@ -86,7 +89,8 @@ abstract class Verdict implements PolicyEvaluator {
 
   allowing(): AllowVerdict {
     this.ensure();
-    let approvalPolicyIds: string[] = [];
+    if (this.allow === undefined && this.approvals === undefined) return NOTHING_ALLOWS; // the common refusal: no allocation
+    let approvalPolicyIds: readonly string[] = NO_IDS;
     if (this.allow === undefined && this.approvals !== undefined) {
       approvalPolicyIds = [...new Set(this.approvals)].sort(comparePolicies).map((p) => p.id);
     }
