@@ -5,8 +5,9 @@
 import { expect } from 'vitest';
 import { CofferError, type Notifier, type PolicyView, type Session, type Store } from '../../src/index.js';
 import { ADMIN, type StoreFactory, type TestStore } from '../support/stores.js';
+import { failure, refused, tree, valueOf, type Code } from '../support/calls.js';
+export { failure, refused, tree, valueOf, type Code };
 
-export type Code = CofferError['code'];
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
@@ -18,37 +19,13 @@ export const APPROVER = Object.freeze({ id: 'boss' });
 export const LEAD = Object.freeze({ id: 'lead-1', groups: ['leads'] });
 export const STRANGER = Object.freeze({ id: 'stranger' });
 
-/** The value every secret of `tree` holds. */
-export const valueOf = (path: string) => `value of ${path}`;
 
-/** The CofferError a call rejects with (fails the test when it resolves or throws something else). */
-export async function failure(call: Promise<unknown> | (() => Promise<unknown>)): Promise<CofferError> {
-  try {
-    await (typeof call === 'function' ? call() : call);
-  } catch (error) {
-    if (error instanceof CofferError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused, but it succeeded');
-}
 
-/** Asserts the call is refused with `code`, and returns the error. */
-export async function refused(call: Promise<unknown> | (() => Promise<unknown>), code: Code): Promise<CofferError> {
-  const error = await failure(call);
-  expect({ code: error.code, message: error.message }).toMatchObject({ code });
-  return error;
-}
 
 /**
  * Creates items as an admin, in order. A path ending in `/` is a directory
  * (the slash is dropped), any other a secret whose value is `value of <path>`.
  */
-export async function tree(admin: Session, paths: readonly string[]): Promise<void> {
-  for (const entry of paths) {
-    if (entry.endsWith('/')) await admin.create(entry.slice(0, -1), { type: 'directory' });
-    else await admin.create(entry, { type: 'secret', value: valueOf(entry) });
-  }
-}
 
 export const TREE = ['/prod/', '/prod/db', '/prod/api', '/prod/sub/', '/prod/sub/deep', '/other/', '/other/s'] as const;
 

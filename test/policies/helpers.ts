@@ -4,28 +4,13 @@
 
 import { expect } from 'vitest';
 import { CofferError, type PolicyView, type Session } from '../../src/index.js';
+import { failure, refused, tree, valueOf, type Code } from '../support/calls.js';
+export { failure, refused, tree, valueOf, type Code };
 
-export type Code = CofferError['code'];
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** The CofferError a call rejects with (fails the test when it resolves or throws something else). */
-export async function failure(call: Promise<unknown> | (() => Promise<unknown>)): Promise<CofferError> {
-  try {
-    await (typeof call === 'function' ? call() : call);
-  } catch (error) {
-    if (error instanceof CofferError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused, but it succeeded');
-}
 
-/** Asserts the call is refused with `code` (and its status), and returns the error. */
-export async function refused(call: Promise<unknown> | (() => Promise<unknown>), code: Code): Promise<CofferError> {
-  const error = await failure(call);
-  expect({ code: error.code, message: error.message }).toMatchObject({ code });
-  return error;
-}
 
 /** The pointers of a VALIDATION refusal (never empty). */
 export async function pointersOf(call: Promise<unknown> | (() => Promise<unknown>)): Promise<string[]> {
@@ -39,12 +24,6 @@ export async function pointersOf(call: Promise<unknown> | (() => Promise<unknown
  * Creates items as an admin, in order. A path ending in `/` is a directory
  * (the slash is dropped), any other a secret whose value is `value of <path>`.
  */
-export async function tree(admin: Session, paths: readonly string[]): Promise<void> {
-  for (const entry of paths) {
-    if (entry.endsWith('/')) await admin.create(entry.slice(0, -1), { type: 'directory' });
-    else await admin.create(entry, { type: 'secret', value: `value of ${entry}` });
-  }
-}
 
 export type Level = 'SM_View' | 'SM_CRUD' | 'SM_Manage';
 
