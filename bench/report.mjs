@@ -482,7 +482,7 @@ const COSTS_SECTION = `## Cost model of the hot paths
 | policy create / update / delete | O(log n) to find its place in the listing order + an O(n) array splice (memmove) + O(members × depth) index entries | \`core/policy-index.ts\` |
 | policy listing | O(log n) to the page token's position, then a scan until the page is full (O(n) when few policies match the filter) | \`core/listing.ts\` |
 | approval: live grant in a decision | one Map lookup by (requester, policy, item) + that key's requests | \`core/approvals.ts\` |
-| \`listApprovals\` | O(the caller's own requests + the requests they may approve), from indexes by requester, by approver user and by approver group — never all requests (an admin's unfiltered list is all of them, by definition); then a sort by time | \`core/approvals.ts\` |
+| \`listApprovals\` | O(the caller's own requests + the requests they may approve), from indexes by requester, by approver user and by approver group; an admin's list with a status comes from the index by stored status (\`expired\`: among pending and approved) — never a scan of all requests but an admin's unfiltered list, which is all of them by definition; then a sort by time | \`core/approvals.ts\` |
 | ending requests on a policy change or an item deletion | O(that policy's or item's requests), by index | \`core/approval-ops.ts\` |
 | open | O(records): one decipher, one JSON parse, one schema check and one digest hash per record | \`store.ts\` |
 `;

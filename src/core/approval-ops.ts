@@ -149,7 +149,8 @@ export function listApprovals(state: ApprovalState, caller: PolicyCaller, query:
   const { status, as } = parseListQuery(query);
   const principal = caller.principal;
   let requests: ApprovalRequest[];
-  if (principal.isAdmin && as === undefined) requests = state.approvals.all();
+  // An admin sees every request: narrowed by the status index when a status is asked.
+  if (principal.isAdmin && as === undefined) requests = status === undefined ? state.approvals.all() : state.approvals.withStatus(status);
   else {
     const own = as === 'approver' ? [] : state.approvals.ofRequester(principal);
     const others = as === 'requester' ? [] : (principal.isAdmin ? state.approvals.all() : state.approvals.approvableBy(principal)).filter((r) => !isRequester(r, principal));

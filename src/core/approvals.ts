@@ -211,6 +211,8 @@ export class ApprovalIndex {
   private readonly byApproverTag = new Map<string, Set<string>>();
   private readonly byPolicy = new Map<string, Set<string>>();
   private readonly byItem = new Map<string, Set<string>>();
+  /** By stored status; `expired` is read from the clock, so it is found among `pending` and `approved`. */
+  private readonly byStatus = new Map<StoredStatus, Set<string>>();
   private lastSequence = 0;
 
   get(id: string): ApprovalRequest | undefined {
@@ -227,7 +229,10 @@ export class ApprovalIndex {
 
   apply(deltas: readonly ApprovalDelta[]): void {
     for (const { request } of deltas) {
-      const isNew = !this.byId.has(request.id);
+      const before = this.byId.get(request.id);
+      const isNew = before === undefined;
+      if (before !== undefined && before.status !== request.status) this.byStatus.get(before.status)?.delete(request.id);
+      addTo(this.byStatus, request.status, request.id);
       this.byId.set(request.id, request);
       this.lastSequence = Math.max(this.lastSequence, request.sequence);
       if (!isNew) continue; // the keys below never change for a request
@@ -281,6 +286,15 @@ export class ApprovalIndex {
 
   all(): ApprovalRequest[] {
     return [...this.byId.values()];
+  }
+
+  /**
+   * The requests that may read as `status` at some time: those stored with it,
+   * and for `expired` the pending and approved ones (the clock decides). O(them).
+   */
+  withStatus(status: ApprovalStatus): ApprovalRequest[] {
+    if (status === 'expired') return [...this.resolve(this.byStatus.get('pending')), ...this.resolve(this.byStatus.get('approved'))];
+    return this.resolve(this.byStatus.get(status));
   }
 }
 
