@@ -241,9 +241,8 @@ function copyList(list: readonly Member[]): Member[] {
   return list.map((m) => (m.name === undefined ? { id: m.id } : { id: m.id, name: m.name }));
 }
 
-/** A fresh plain view; `conditionAsObject` false gives the JSON string form (SPEC §6.4). */
-export function policyView(policy: Policy, isAlive: boolean, conditionAsObject: boolean): PolicyView {
-  const condition = policy.condition === null ? null : conditionAsObject ? structuredCloneJson(policy.condition) : JSON.stringify(policy.condition);
+/** The fields the view and the summary both begin with, in the seed's order. */
+function headOf(policy: Policy) {
   return {
     id: policy.id,
     name: policy.name,
@@ -251,6 +250,14 @@ export function policyView(policy: Policy, isAlive: boolean, conditionAsObject: 
     isActive: policy.isActive,
     isDraft: policy.isDraft,
     isReadOnly: policy.isReadOnly,
+  };
+}
+
+/** A fresh plain view; `conditionAsObject` false gives the JSON string form (SPEC §6.4). */
+export function policyView(policy: Policy, isAlive: boolean, conditionAsObject: boolean): PolicyView {
+  const condition = policy.condition === null ? null : conditionAsObject ? structuredCloneJson(policy.condition) : JSON.stringify(policy.condition);
+  return {
+    ...headOf(policy),
     condition,
     permissions: derivePermissions(policy.name, policy.accessLevel, policy.resource, policy.permissionIds, isAlive),
     members: {
@@ -268,12 +275,7 @@ export function policyView(policy: Policy, isAlive: boolean, conditionAsObject: 
 
 export function policySummary(policy: Policy, isAlive: boolean): PolicySummary {
   return {
-    id: policy.id,
-    name: policy.name,
-    description: policy.description,
-    isActive: policy.isActive,
-    isDraft: policy.isDraft,
-    isReadOnly: policy.isReadOnly,
+    ...headOf(policy),
     resources: summaryResources(derivePermissions(policy.name, policy.accessLevel, policy.resource, policy.permissionIds, isAlive)),
     accessType: policy.accessType,
   };

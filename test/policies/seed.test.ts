@@ -7,6 +7,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { PolicyView, Session } from '../../src/index.js';
 import { ADMIN, describeEachAdapter } from '../support/stores.js';
 import { UUID_V4, tree } from './helpers.js';
+import { SEED_CONDITION_STRING } from '../support/seed.js';
 
 // "5. Create a Policy", request body, verbatim.
 const SEED_CREATE_BODY = JSON.parse(`{
@@ -125,8 +126,6 @@ const SEED_PATCH_CONDITION = {
 };
 
 // The seed's "condition field … can be a string": the first example, verbatim.
-const SEED_CONDITION_STRING =
-  '{"ipAddress":"0.0.0.0/8,10.10.25.15","timeOfAccess":{"dateSchedule":{"fromDate":"2023-07-31 00:00:00","toDate":"2023-12-15 00:00:00","timezone":"Pacific/Honolulu"},"daysSchedule":{"fromTime":"01:00:00","toTime":"23:30:00","timezone":"Pacific/Honolulu","days":["MONDAY","TUESDAY","WEDNESDAY","THURSDAY"]}},"approval":{"approvers":{"userIds":["vaishali"]},"validFor":4,"isValidForInDays":true,"timeToApprove":60,"notificationMedium":["Email Only","teams-vw","Slack - Arpita"]}}';
 
 // "3. Get Policy Details": the field names, in the seed's nesting.
 const POLICY_FIELDS = ['id', 'name', 'description', 'isActive', 'isDraft', 'isReadOnly', 'condition', 'permissions', 'members', 'accessLevel', 'resource', 'consumer', 'accessType'];

@@ -13,6 +13,7 @@ import {
   parseCondition,
 } from '../../../src/core/conditions/index.js';
 import { CofferError } from '../../../src/core/errors.js';
+import { SEED_CONDITION_STRING as SEED_STRING } from '../../support/seed.js';
 
 /** The VALIDATION details a call throws (fails the test when it does not throw one). */
 function detailsOf(call: () => unknown): { pointer: string; message: string }[] {
@@ -40,8 +41,6 @@ const approval = {
 
 // ---------------------------------------------------------------- the seed's examples (policy-admin API)
 
-const SEED_STRING =
-  '{"ipAddress":"0.0.0.0/8,10.10.25.15","timeOfAccess":{"dateSchedule":{"fromDate":"2023-07-31 00:00:00","toDate":"2023-12-15 00:00:00","timezone":"Pacific/Honolulu"},"daysSchedule":{"fromTime":"01:00:00","toTime":"23:30:00","timezone":"Pacific/Honolulu","days":["MONDAY","TUESDAY","WEDNESDAY","THURSDAY"]}},"approval":{"approvers":{"userIds":["vaishali"]},"validFor":4,"isValidForInDays":true,"timeToApprove":60,"notificationMedium":["Email Only","teams-vw","Slack - Arpita"]}}';
 const SEED_CREATE = {
   approval: {
     notificationMedium: '12051835-cdf3-494b-a07e-923cb945b97b',
