@@ -9,7 +9,7 @@ import { corrupt } from './core/errors.js';
 import type { RecordChange } from './core/items.js';
 import { compileCondition, parseCondition } from './core/conditions/index.js';
 import { ACCESS_LEVELS } from './core/permissions.js';
-import { membersSchema, type Members, type Policy } from './core/policy.js';
+import { membersSchema, policyOf, type Members, type Policy } from './core/policy.js';
 import type { PolicyRecordChange } from './core/policy-ops.js';
 import type { ApprovalRequest } from './core/approvals.js';
 import { checkResource } from './core/resources.js';
@@ -276,7 +276,7 @@ export function decodePolicy(keys: StoreKeys, storageKey: string, sealed: Uint8A
   } catch (cause) {
     throw corrupt(`The condition of \`${storageKey}\` does not decode`, cause);
   }
-  return Object.freeze({
+  return policyOf({
     id: r.id,
     name: r.name,
     sortKey: r.name.toLowerCase(),

@@ -26,7 +26,7 @@ import {
 } from './core/items.js';
 import type { PagePosition, TokenCodec } from './core/listing.js';
 import { checkPath, parsePath, plainCanonical, type ParsedPath } from './core/paths.js';
-import { principalKeys, type DecisionFacts } from './core/policy-index.js';
+import { MemberSet, type DecisionFacts } from './core/policy-index.js';
 import { createPolicy, decidePolicyAction, deletePolicy, getPolicy, listPolicies, updatePolicy, type PolicyCaller, type PolicyChange, type PolicyList } from './core/policy-ops.js';
 import type { PolicyView } from './core/policy.js';
 import { parsePrincipal } from './core/principal.js';
@@ -151,7 +151,7 @@ export class CofferSession implements Session {
   readonly policies: PolicyOperations;
   private readonly ip: string | null;
   private readonly client: ClientAddress | null;
-  private readonly memberKeys: readonly string[];
+  private readonly members: MemberSet;
   private readonly requester: { readonly id: string; readonly kind: Principal['kind'] };
   private lastFacts: DecisionFacts | undefined;
 
@@ -165,7 +165,7 @@ export class CofferSession implements Session {
     this.ip = parseContext(ownData(context)).ip;
     // Parsed once per session, never per decision.
     this.client = parseClientAddress(this.ip);
-    this.memberKeys = Object.freeze(principalKeys(this.principal));
+    this.members = new MemberSet(this.principal);
     this.requester = refOf(this.principal);
     const tokens = tokenCodec(store.keys.tokens);
     this.policies = {
@@ -208,19 +208,17 @@ export class CofferSession implements Session {
     const state = this.store.state();
     const facts = this.factsAt(now);
     const index = state.policies;
-    const keys = this.memberKeys;
+    const members = this.members;
     return {
       principal: this.principal,
-      memberKeys: keys,
+      members,
       facts,
       policiesFor: (action: string, path: ParsedPath, nodes: readonly ItemNode[]) => {
         const depth = path.segments.length;
         const target = nodes.length === depth + 1 ? nodes[depth] : undefined;
         // An approval for a create is given on the directory it creates in (SPEC §9).
         const approvalItemId = action === 'sm.node.create' ? (nodes.length >= depth ? nodes[depth - 1]?.id : undefined) : target?.id;
-        const deepest = nodes[nodes.length - 1]!;
-        const ancestry = target !== undefined ? target.ancestry : (deepest.lineage ?? [...deepest.ancestry, deepest.ordinal]);
-        return index.itemEvaluator(keys, action, ancestry, target?.ordinal, approvalItemId, facts);
+        return index.itemEvaluator(members, action, target ?? nodes[nodes.length - 1]!, target !== undefined, approvalItemId, facts);
       },
     };
   }
@@ -264,7 +262,7 @@ export class CofferSession implements Session {
           view = itemView(known, canonical!);
         } else {
           const caller = this.callerAt(this.store.now());
-          ({ node, view, decision } = getItem(state, caller, path, (_, _parent, child) => state.policies.leadsToGrant(this.memberKeys, child, caller.facts)));
+          ({ node, view, decision } = getItem(state, caller, path, (_, _parent, child) => state.policies.leadsToGrant(this.members, child, caller.facts)));
           if (node.type === 'directory') return { result: view, decision };
         }
         const sealed = await this.store.read(valueKey(node.id));
@@ -376,12 +374,13 @@ export class CofferSession implements Session {
   private decideOn(node: ItemNode, operation: Exclude<ItemOperation, 'create'>): Decision {
     const rule = OPERATION_RULES[operation];
     const state = this.store.state();
-    const facts = this.factsAt(this.store.now());
+    // The clock and the facts are read only if a policy has a condition or an approval block.
+    const facts = (): DecisionFacts => this.factsAt(this.store.now());
     return decideDetailed({
       principal: this.principal,
       acl: node.acl,
       aclAccess: rule.aclAccess,
-      policies: state.policies.itemEvaluator(this.memberKeys, rule.action, node.ancestry, node.ordinal, node.id, facts),
+      policies: state.policies.itemEvaluator(this.members, rule.action, node, true, node.id, facts),
     }).decision;
   }
 
@@ -405,6 +404,6 @@ export class CofferSession implements Session {
     if (action.startsWith('authz.policy.')) return decidePolicyAction(state, caller, action, parseResource(resource));
     if (typeof resource !== 'string' || resource === '') throw validationError([{ pointer: '/resource', message: 'must be a non-empty string' }]);
     // Actions §5 does not list: no ACL grants them, only a `*` resource matches.
-    return decideDetailed({ principal: this.principal, acl: undefined, aclAccess: undefined, policies: state.policies.globalEvaluator(this.memberKeys, action, caller.facts) }).decision;
+    return decideDetailed({ principal: this.principal, acl: undefined, aclAccess: undefined, policies: state.policies.globalEvaluator(this.members, action, caller.facts) }).decision;
   }
 }

@@ -12,7 +12,7 @@ import { deriveKeys, KEY_BYTES, randomKey, RecordDigest, type StoreKeys } from '
 import { closed, CofferError, corrupt, storageFailure, validationError, wrongKey, type ErrorDetail } from './core/errors.js';
 import { DEFAULT_MAX_SECRET_BYTES, type RecordChange } from './core/items.js';
 import type { Decision } from './core/decision.js';
-import { newPolicy, NO_MEMBERS, membersSchema, type Members, type Policy } from './core/policy.js';
+import { newPolicy, NO_MEMBERS, membersSchema, policyOf, type Members, type Policy } from './core/policy.js';
 import { PolicyIndex, type PolicyDelta } from './core/policy-index.js';
 import { placementNow, type PolicyRecordChange, type PolicyState } from './core/policy-ops.js';
 import { ANY_RESOURCE } from './core/resources.js';
@@ -236,6 +236,7 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   const digest = RecordDigest.empty(keys.digest);
   const { root, byPath, count } = await loadTree(adapter, keys, digest);
   const policies = await loadPolicies(adapter, keys, root, options, digest);
+  for (const node of byPath.values()) policies.noteItem(node.ordinal, parentOrdinal(node));
   const approvals = new ApprovalIndex();
   const deltas: ApprovalDelta[] = [];
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.approvalPrefix))) deltas.push({ kind: 'putApproval', request: decodeApproval(keys, key, value, digest) });
@@ -253,7 +254,7 @@ async function loadPolicies(adapter: StorageAdapter, keys: StoreKeys, root: Item
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.policyPrefix))) {
     let policy = decodePolicy(keys, key, value, digest);
     const builtin = policy.isReadOnly ? BUILTINS.find((b) => b.name === policy.name) : undefined;
-    if (builtin !== undefined) policy = Object.freeze({ ...policy, members: options.builtinMembers[builtin.name] });
+    if (builtin !== undefined) policy = policyOf({ ...policy, members: options.builtinMembers[builtin.name] });
     deltas.push({ kind: 'putPolicy', policy, placement: placementNow(root, policy) });
   }
   index.apply(deltas);
@@ -285,10 +286,11 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
     ...encodeChanges(keys, changes, revision, digest, () => undefined),
   ]);
   const policies = new PolicyIndex();
+  policies.noteItem(root.ordinal, undefined);
   policies.apply(
     builtins.map((policy) => {
       const name = policy.name as 'SMAdminPolicy' | 'SMAuditorPolicy';
-      return { kind: 'putPolicy' as const, policy: Object.freeze({ ...policy, members: options.builtinMembers[name] }), placement: { isAlive: true, anchor: undefined, toward: [root.ordinal] } };
+      return { kind: 'putPolicy' as const, policy: policyOf({ ...policy, members: options.builtinMembers[name] }), placement: { isAlive: true, anchor: undefined, toward: [root.ordinal] } };
     }),
   );
   return { state: { root, policies, approvals: new ApprovalIndex() }, byPath: new Map([['/', root]]), itemCount: 1, revision, digest };
@@ -296,6 +298,11 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
 
 
 type LoadingNode = ItemNode;
+
+/** The ordinal of a node's parent; undefined for the root. */
+function parentOrdinal(node: ItemNode): number | undefined {
+  return node.ancestry.length === 0 ? undefined : node.ancestry[node.ancestry.length - 1];
+}
 
 /**
  * Reads every item record in key order: a parent's key is a prefix of its
@@ -453,8 +460,10 @@ export class StoreEngine implements Store {
       this.digest = digest;
       if (change.root !== undefined) this.published = { ...this.published, root: change.root };
       for (const record of change.records) {
-        if (record.kind === 'putItem') this.byPath.set(record.path, record.node);
-        else if (record.kind === 'deleteItem') this.byPath.delete(record.path);
+        if (record.kind === 'putItem') {
+          this.byPath.set(record.path, record.node);
+          this.published.policies.noteItem(record.node.ordinal, parentOrdinal(record.node));
+        } else if (record.kind === 'deleteItem') this.byPath.delete(record.path);
       }
       this.published.policies.apply(change.deltas);
       if (change.approvalDeltas !== undefined) this.published.approvals.apply(change.approvalDeltas);

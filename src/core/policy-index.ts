@@ -5,13 +5,14 @@
 // `apply`, which the store calls after a batch was written (publish), so a
 // failed write leaves it as it was.
 
-import { conditionHolds, type ClientAddress } from './conditions/index.js';
+import { conditionHolds, type ClientAddress, type CompiledCondition } from './conditions/index.js';
 import type { AllowVerdict, PolicyEvaluator } from './decision.js';
 import { comparePolicies, type Policy } from './policy.js';
 import { GLOBAL_ACTIONS, RESOURCE_ACTIONS } from './permissions.js';
 import type { ResourceTarget } from './resources.js';
 import type { Placement } from './policy-ops.js';
 import type { ItemNode, Principal } from './types.js';
+import { PairTable } from './pair-table.js';
 
 /** A change to the index, applied at publish. */
 export type PolicyDelta =
@@ -19,22 +20,73 @@ export type PolicyDelta =
   | { readonly kind: 'deletePolicy'; readonly id: string }
   | { readonly kind: 'itemDeleted'; readonly itemId: string };
 
-/** One member's policies anchored at one item. */
-interface AnchorLists {
-  /** Live resources naming this item exactly (`/`, `/a/b`). */
-  exact: Policy[] | undefined;
-  /** Live resources `/*` or `/a/b/*` on this item. */
-  subtree: Policy[] | undefined;
-  /** Permission 0 of policies whose R lies below this directory. */
-  toward: Policy[] | undefined;
+/**
+ * One policy placed at one (member, item) of the index, carrying the fields a
+ * decision reads, so a hit in the table reads one small object instead of a
+ * list holder, a list and the policy. The member's other policies at that item
+ * follow by `next` (an immutable list: a change rebuilds the few nodes of it).
+ */
+interface Placed {
+  readonly id: string;
+  readonly sortKey: string;
+  readonly isDeny: boolean;
+  /** The resource names this item itself (`/a/b`), not its subtree (`/a/b/*`). */
+  readonly isExact: boolean;
+  /** The actions its access level grants on the resource (permission 1). */
+  readonly actions: ReadonlySet<string>;
+  readonly compiled: CompiledCondition | null;
+  readonly policy: Policy;
+  readonly next: Placed | undefined;
 }
 
-type ListName = 'exact' | 'subtree' | 'toward';
+function placed(policy: Policy, isExact: boolean, next: Placed | undefined): Placed {
+  return {
+    id: policy.id,
+    sortKey: policy.sortKey,
+    isDeny: policy.accessType === 'Deny',
+    isExact,
+    actions: RESOURCE_ACTIONS[policy.accessLevel],
+    compiled: policy.compiled,
+    policy,
+    next,
+  };
+}
+
+/** `list` without the nodes of policy `id` (the same list when it has none). */
+function without(list: Placed | undefined, id: string): Placed | undefined {
+  let found = false;
+  for (let node = list; node !== undefined && !found; node = node.next) found = node.id === id;
+  if (!found) return list;
+  const kept: Placed[] = [];
+  for (let node = list; node !== undefined; node = node.next) if (node.id !== id) kept.push(node);
+  let out: Placed | undefined;
+  for (let i = kept.length - 1; i >= 0; i--) out = placed(kept[i]!.policy, kept[i]!.isExact, out);
+  return out;
+}
 
 /** The keys under which a principal's policies are indexed. */
 export function principalKeys(principal: Principal): string[] {
   const own = principal.kind === 'user' ? ['u:' + principal.id, 'u:*'] : principal.kind === 'token' ? ['t:' + principal.id] : ['s:' + principal.id];
   return [...own, ...principal.groups.map((g) => 'g:' + g)];
+}
+
+/**
+ * A principal's member keys, and the index's member numbers for them, cached
+ * on this object (which a session keeps, so a decision reads them with the
+ * session instead of looking them up) until the index changes.
+ */
+export class MemberSet {
+  readonly keys: readonly string[];
+  /** @internal The index the numbers below were taken from, and its version then. */
+  cachedBy: PolicyIndex | undefined = undefined;
+  /** @internal */
+  cachedAt = -1;
+  /** @internal The member numbers of keys that have active policies. */
+  numbers: readonly number[] = [];
+
+  constructor(principal: Principal) {
+    this.keys = Object.freeze(principalKeys(principal));
+  }
 }
 
 function policyKeys(policy: Policy): Set<string> {
@@ -46,6 +98,9 @@ function policyKeys(policy: Policy): Set<string> {
     ...serviceIdentities.map((m) => 's:' + m.id),
   ]);
 }
+
+/** Request facts, or a function that gives them when first needed (most decisions never need them). */
+export type FactsSource = DecisionFacts | (() => DecisionFacts);
 
 /** Request facts a decision needs beyond the principal. */
 export interface DecisionFacts {
@@ -61,18 +116,25 @@ const NOTHING_ALLOWS: AllowVerdict = Object.freeze({ policyId: undefined, isPath
 // Collects steps 2, 4 and 5 in one pass over the candidates, on first use
 // (an ACL allow in step 3 then costs no policy lookup at all).
 abstract class Verdict implements PolicyEvaluator {
-  deny: Policy | undefined;
-  allow: Policy | undefined;
+  deny: Placed | undefined;
+  allow: Pick<Policy, 'id' | 'sortKey'> | undefined;
   hasFullAllow = false;
-  approvals: Policy[] | undefined;
+  approvals: Placed[] | undefined;
   private isScanned = false;
+
+  private known: DecisionFacts | undefined;
 
   constructor(
     protected readonly index: PolicyIndex,
     protected readonly members: readonly number[],
     protected readonly action: string,
-    protected readonly facts: DecisionFacts,
+    private readonly source: FactsSource,
   ) {}
+
+  /** The request facts, asked for only when a candidate has a condition or an approval block. */
+  protected get facts(): DecisionFacts {
+    return (this.known ??= typeof this.source === 'function' ? this.source() : this.source);
+  }
 
   protected abstract scan(): void;
 
@@ -92,38 +154,38 @@ abstract class Verdict implements PolicyEvaluator {
     if (this.allow === undefined && this.approvals === undefined) return NOTHING_ALLOWS; // the common refusal: no allocation
     let approvalPolicyIds: readonly string[] = NO_IDS;
     if (this.allow === undefined && this.approvals !== undefined) {
-      approvalPolicyIds = [...new Set(this.approvals)].sort(comparePolicies).map((p) => p.id);
+      approvalPolicyIds = [...new Set(this.approvals.sort(comparePolicies).map((p) => p.id))];
     }
     return { policyId: this.allow?.id, isPathOnly: this.allow !== undefined && !this.hasFullAllow, approvalPolicyIds };
   }
 
   /** A grant of the action on the resource (permissions 1 or 2). */
-  protected full(policy: Policy, approvalItemId: string | undefined): void {
-    const isDeny = policy.accessType === 'Deny';
-    if (policy.compiled !== null && !conditionHolds(policy.compiled, this.facts.client, this.facts.now, isDeny)) return;
+  protected full(candidate: Placed, approvalItemId: string | undefined): void {
+    const { isDeny, compiled } = candidate;
+    if (compiled !== null && !conditionHolds(compiled, this.facts.client, this.facts.now, isDeny)) return;
     if (isDeny) {
-      if (this.deny === undefined || comparePolicies(policy, this.deny) < 0) this.deny = policy;
-    } else if (policy.compiled?.approval != null && !this.facts.hasLiveApproval(policy, approvalItemId)) {
-      (this.approvals ??= []).push(policy);
+      if (this.deny === undefined || comparePolicies(candidate, this.deny) < 0) this.deny = candidate;
+    } else if (compiled?.approval != null && !this.facts.hasLiveApproval(candidate.policy, approvalItemId)) {
+      (this.approvals ??= []).push(candidate);
     } else {
       this.hasFullAllow = true;
-      if (this.allow === undefined || comparePolicies(policy, this.allow) < 0) this.allow = policy;
+      if (this.allow === undefined || comparePolicies(candidate, this.allow) < 0) this.allow = candidate;
     }
   }
 
-  /** Permission 1 of each policy that lists the action. */
-  protected resourceGrants(policies: Iterable<Policy> | undefined, approvalItemId: string | undefined): void {
-    if (policies === undefined) return;
-    for (const policy of policies) if (RESOURCE_ACTIONS[policy.accessLevel].has(this.action)) this.full(policy, approvalItemId);
+  /** Permission 1 of each policy in `list` that lists the action (subtree resources only, unless `withExact`). */
+  protected resourceGrants(list: Placed | undefined, withExact: boolean, approvalItemId: string | undefined): void {
+    for (let c = list; c !== undefined; c = c.next) {
+      if ((withExact || !c.isExact) && c.actions.has(this.action)) this.full(c, approvalItemId);
+    }
   }
 
   /** Permission 0: listing the path toward R. Deny policies take no part; no approval needed. */
-  protected toward(policies: readonly Policy[] | undefined): void {
-    if (policies === undefined) return;
-    for (const policy of policies) {
-      if (policy.accessType === 'Deny') continue;
-      if (policy.compiled !== null && !conditionHolds(policy.compiled, this.facts.client, this.facts.now, false)) continue;
-      if (this.allow === undefined || comparePolicies(policy, this.allow) < 0) this.allow = policy;
+  protected toward(list: Placed | undefined): void {
+    for (let c = list; c !== undefined; c = c.next) {
+      if (c.isDeny) continue;
+      if (c.compiled !== null && !conditionHolds(c.compiled, this.facts.client, this.facts.now, false)) continue;
+      if (this.allow === undefined || comparePolicies(c, this.allow) < 0) this.allow = c;
     }
   }
 }
@@ -133,39 +195,37 @@ class ItemVerdict extends Verdict {
     index: PolicyIndex,
     members: readonly number[],
     action: string,
-    facts: DecisionFacts,
-    private readonly ancestry: readonly number[],
-    private readonly target: number | undefined,
+    facts: FactsSource,
+    /** The item asked about, or (for a path that does not exist) its deepest existing ancestor. */
+    private readonly start: number,
+    private readonly startIsTarget: boolean,
     private readonly approvalItemId: string | undefined,
   ) {
     super(index, members, action, facts);
   }
 
-  // O(depth) array reads, then O(members) small-Map reads at each item that anchors policies.
+  // From the item up to the root through the index's rows (one small array):
+  // at each item, a member whose bit is set there is looked up in the anchors table.
+  // O(depth × members) word reads, plus one probe per likely hit.
   protected scan(): void {
-    const { ancestry, target, approvalItemId, members } = this;
+    const { approvalItemId, members } = this;
     if (members.length === 0) return;
-    const anchors = this.index.anchors;
-    if (this.index.globals.size > 0) for (const m of members) this.resourceGrants(this.index.globals.get(m), approvalItemId);
-    // Subtree grants on every ancestor.
-    for (const ordinal of ancestry) {
-      const anchor = anchors[ordinal];
-      if (anchor === undefined) continue;
-      for (const m of members) this.resourceGrants(anchor.get(m)?.subtree, approvalItemId);
-    }
-    if (target === undefined) return;
-    // On the item itself: subtree and exact grants, and for a listing the path toward a grant below it.
-    const anchor = anchors[target];
-    if (anchor !== undefined) {
-      for (const m of members) {
-        const lists = anchor.get(m);
-        if (lists === undefined) continue;
-        this.resourceGrants(lists.subtree, approvalItemId);
-        this.resourceGrants(lists.exact, approvalItemId);
+    const { anchors, globals, rows } = this.index;
+    if (globals.size > 0) for (const m of members) this.resourceGrants(globals.get(m), true, approvalItemId);
+    // On the item itself subtree and exact grants; on each ancestor subtree grants.
+    let withExact = this.startIsTarget;
+    for (let ordinal = this.start; ; withExact = false) {
+      const parent = rows[ordinal * 2];
+      if (parent === undefined || parent === UNKNOWN_ITEM) throw new Error(`policy index: item ${ordinal} has no lineage row`);
+      const bits = rows[ordinal * 2 + 1]!;
+      if (bits !== 0) {
+        for (const m of members) if ((bits & memberBit(m)) !== 0) this.resourceGrants(anchors.get(m, ordinal), withExact, approvalItemId);
       }
+      if (parent === ROOT_PARENT) break;
+      ordinal = parent - ROW_OFFSET;
     }
-    const toward = this.action === 'sm.node.list' ? this.index.towardAnchors[target] : undefined;
-    if (toward !== undefined) for (const m of members) this.toward(toward.get(m)?.toward);
+    // For a listing of the item, the path toward a grant below it.
+    if (this.startIsTarget && this.action === 'sm.node.list') for (const m of members) this.toward(this.index.towardAnchors.get(m, this.start));
   }
 }
 
@@ -174,7 +234,7 @@ class AuthzVerdict extends Verdict {
     index: PolicyIndex,
     members: readonly number[],
     action: string,
-    facts: DecisionFacts,
+    facts: FactsSource,
     private readonly asked: ResourceTarget,
     private readonly chain: readonly number[],
     private readonly askedNode: number | undefined,
@@ -184,17 +244,11 @@ class AuthzVerdict extends Verdict {
 
   // Grants whose resource covers the asked one: `*`, a subtree on its path, or the exact item.
   protected scan(): void {
-    for (const m of this.members) this.resourceGrants(this.index.globals.get(m), undefined);
+    for (const m of this.members) this.resourceGrants(this.index.globals.get(m), true, undefined);
     if (this.asked.kind === 'any') return;
     for (const node of this.chain) {
-      const anchor = this.index.anchors[node];
-      if (anchor === undefined) continue;
-      for (const m of this.members) {
-        const lists = anchor.get(m);
-        if (lists === undefined) continue;
-        this.resourceGrants(lists.subtree, undefined);
-        if (this.asked.kind === 'exact' && node === this.askedNode) this.resourceGrants(lists.exact, undefined);
-      }
+      const withExact = this.asked.kind === 'exact' && node === this.askedNode;
+      for (const m of this.members) this.resourceGrants(this.index.anchors.get(m, node), withExact, undefined);
     }
   }
 }
@@ -203,12 +257,25 @@ class GlobalVerdict extends Verdict {
   // Permission 2 of every policy of the member: its resource is `*`.
   protected scan(): void {
     for (const m of this.members) {
-      for (const policy of this.index.everything.get(m) ?? []) if (GLOBAL_ACTIONS[policy.accessLevel].has(this.action)) this.full(policy, undefined);
+      for (const policy of this.index.everything.get(m) ?? []) if (GLOBAL_ACTIONS[policy.accessLevel].has(this.action)) this.full(placed(policy, false, undefined), undefined);
     }
   }
 }
 
 const NO_MEMBERS: readonly number[] = Object.freeze([]);
+
+// The index's rows: two words per item ordinal. The first is the parent's
+// ordinal + ROW_OFFSET (ROOT_PARENT for the root, UNKNOWN_ITEM before the store
+// told the index about the item); the second has bit `member & 31` set for each
+// member with policies anchored at the item (and perhaps for some removed since:
+// the bits are rebuilt after as many removals as there are anchors).
+const UNKNOWN_ITEM = 0;
+const ROOT_PARENT = 1;
+const ROW_OFFSET = 2;
+
+function memberBit(member: number): number {
+  return 1 << (member & 31);
+}
 
 export class PolicyIndex {
   private readonly byId = new Map<string, Policy>();
@@ -219,17 +286,19 @@ export class PolicyIndex {
   private readonly placements = new Map<string, Placement>();
   /** Member keys (`u:alice`, `g:ops`, …) as small numbers, so the maps below have number keys. */
   private readonly memberNumbers = new Map<string, number>();
-  /** By item ordinal: each member's policies anchored at that item. An array read, no hashing. */
-  readonly anchors: (Map<number, AnchorLists> | undefined)[] = [];
-  /** By item ordinal: permission 0 entries (the directories toward each policy's R). */
-  readonly towardAnchors: (Map<number, AnchorLists> | undefined)[] = [];
+  /** By (member, item ordinal): the member's policies anchored at that item. */
+  readonly anchors = new PairTable<Placed>();
+  /** By item ordinal: [parent + ROW_OFFSET, anchor bits] (see ROW_OFFSET). Grown by doubling. */
+  rows = new Int32Array(2 * 1024);
+  private anchorRemovals = 0;
+  /** By (member, item ordinal): permission 0 entries (the directories toward each policy's R). */
+  readonly towardAnchors = new PairTable<Placed>();
   /** By member: active policies on `*` (permission 1 matches everything). */
-  readonly globals = new Map<number, Policy[]>();
+  readonly globals = new Map<number, Placed>();
   /** By member: every active policy (permission 2 acts on `*` whatever R is). */
   readonly everything = new Map<number, Set<Policy>>();
   /** Bumped by every `apply`, so cached member lists know they are stale. */
   private version = 0;
-  private readonly memberCache = new WeakMap<readonly string[], { version: number; members: readonly number[] }>();
 
   get size(): number {
     return this.byId.size;
@@ -293,47 +362,72 @@ export class PolicyIndex {
     return n;
   }
 
-  /** A principal's member numbers that have policies, cached per keys array until the index changes. */
-  private membersOf(keys: readonly string[]): readonly number[] {
-    const cached = this.memberCache.get(keys);
-    if (cached !== undefined && cached.version === this.version) return cached.members;
+  /** A principal's member numbers that have policies, cached on the set until the index changes. */
+  private membersOf(set: MemberSet): readonly number[] {
+    if (set.cachedBy === this && set.cachedAt === this.version) return set.numbers;
     const members: number[] = [];
-    for (const key of keys) {
+    for (const key of set.keys) {
       const n = this.memberNumbers.get(key);
       if (n !== undefined && this.everything.get(n)?.size) members.push(n);
     }
-    const result = members.length === 0 ? NO_MEMBERS : members;
-    this.memberCache.set(keys, { version: this.version, members: result });
-    return result;
+    set.numbers = members.length === 0 ? NO_MEMBERS : members;
+    set.cachedBy = this;
+    set.cachedAt = this.version;
+    return set.numbers;
   }
 
   // Permission 0 entries live apart: every policy lists each directory toward its
   // R, so mixing them in would make the root and top directories anchor nearly
   // every member, and a read would probe them for nothing.
-  private layerOf(name: ListName): (Map<number, AnchorLists> | undefined)[] {
-    return name === 'toward' ? this.towardAnchors : this.anchors;
+  private listAt(layer: PairTable<Placed>, ordinal: number, member: number, policy: Policy, isExact: boolean): void {
+    layer.set(member, ordinal, placed(policy, isExact, layer.get(member, ordinal)));
+    if (layer === this.anchors) this.markAnchor(ordinal, member);
   }
 
-  private listAt(ordinal: number, member: number, name: ListName, policy: Policy): void {
-    const layer = this.layerOf(name);
-    // Grow densely: a write far past the end would turn the array into a slow dictionary.
-    while (layer.length <= ordinal) layer.push(undefined);
-    let anchor = layer[ordinal];
-    if (anchor === undefined) layer[ordinal] = anchor = new Map();
-    let lists = anchor.get(member);
-    if (lists === undefined) anchor.set(member, (lists = { exact: undefined, subtree: undefined, toward: undefined }));
-    (lists[name] ??= []).push(policy);
+  private unlistAt(layer: PairTable<Placed>, ordinal: number, member: number, id: string): void {
+    const before = layer.get(member, ordinal);
+    const after = without(before, id);
+    if (after === before) return;
+    if (after !== undefined) layer.set(member, ordinal, after);
+    else {
+      layer.delete(member, ordinal);
+      if (layer === this.anchors && ++this.anchorRemovals > this.anchors.size + 64) this.rebuildBits();
+    }
   }
 
-  private unlistAt(ordinal: number, member: number, name: ListName, id: string): void {
-    const layer = this.layerOf(name);
-    const anchor = layer[ordinal];
-    const lists = anchor?.get(member);
-    if (anchor === undefined || lists === undefined || lists[name] === undefined) return;
-    const kept = lists[name]!.filter((p) => p.id !== id);
-    lists[name] = kept.length === 0 ? undefined : kept;
-    if (lists.exact === undefined && lists.subtree === undefined && lists.toward === undefined) anchor.delete(member);
-    if (anchor.size === 0) layer[ordinal] = undefined;
+  /**
+   * The store tells the index every item it publishes or loads: its ordinal and
+   * its parent's (undefined for the root), so a decision can walk up from an
+   * item without reading the item's ancestry. O(1) amortised.
+   */
+  noteItem(ordinal: number, parent: number | undefined): void {
+    const at = this.rowOf(ordinal); // first: it may replace this.rows
+    this.rows[at] = parent === undefined ? ROOT_PARENT : parent + ROW_OFFSET;
+  }
+
+  private markAnchor(ordinal: number, member: number): void {
+    const at = this.rowOf(ordinal); // first: it may replace this.rows
+    this.rows[at + 1]! |= memberBit(member);
+  }
+
+  /** The offset of `ordinal`'s row, growing the rows to hold it. */
+  private rowOf(ordinal: number): number {
+    const at = ordinal * 2;
+    if (at >= this.rows.length) {
+      let length = this.rows.length;
+      while (length <= at + 1) length *= 2;
+      const rows = new Int32Array(length);
+      rows.set(this.rows);
+      this.rows = rows;
+    }
+    return at;
+  }
+
+  // Bits of removed anchors may linger (another member can share a bit); clear and set them again.
+  private rebuildBits(): void {
+    for (let at = 1; at < this.rows.length; at += 2) this.rows[at] = 0;
+    this.anchors.forEachKey((member, ordinal) => this.markAnchor(ordinal, member));
+    this.anchorRemovals = 0;
   }
 
   private add(policy: Policy, placement: Placement): void {
@@ -352,27 +446,20 @@ export class PolicyIndex {
       let all = this.everything.get(m);
       if (all === undefined) this.everything.set(m, (all = new Set()));
       all.add(policy);
-      if (policy.resource.kind === 'any') {
-        const list = this.globals.get(m);
-        if (list === undefined) this.globals.set(m, [policy]);
-        else list.push(policy);
-      }
+      if (policy.resource.kind === 'any') this.globals.set(m, placed(policy, false, this.globals.get(m)));
       this.placeAnchors(m, policy, placement);
     }
   }
 
   private placeAnchors(m: number, policy: Policy, placement: Placement): void {
     if (!placement.isAlive) return;
-    if (placement.anchor !== undefined) this.listAt(placement.anchor, m, policy.resource.kind === 'exact' ? 'exact' : 'subtree', policy);
-    for (const ordinal of placement.toward) this.listAt(ordinal, m, 'toward', policy);
+    if (placement.anchor !== undefined) this.listAt(this.anchors, placement.anchor, m, policy, policy.resource.kind === 'exact');
+    for (const ordinal of placement.toward) this.listAt(this.towardAnchors, ordinal, m, policy, false);
   }
 
   private unplaceAnchors(m: number, policy: Policy, placement: Placement): void {
-    if (placement.anchor !== undefined) {
-      this.unlistAt(placement.anchor, m, 'exact', policy.id);
-      this.unlistAt(placement.anchor, m, 'subtree', policy.id);
-    }
-    for (const ordinal of placement.toward) this.unlistAt(ordinal, m, 'toward', policy.id);
+    if (placement.anchor !== undefined) this.unlistAt(this.anchors, placement.anchor, m, policy.id);
+    for (const ordinal of placement.toward) this.unlistAt(this.towardAnchors, ordinal, m, policy.id);
   }
 
   private remove(id: string): void {
@@ -383,12 +470,9 @@ export class PolicyIndex {
       const m = this.memberNumbers.get(key);
       if (m === undefined) continue;
       this.everything.get(m)?.delete(policy);
-      const list = this.globals.get(m);
-      if (list !== undefined) {
-        const kept = list.filter((p) => p.id !== id);
-        if (kept.length === 0) this.globals.delete(m);
-        else this.globals.set(m, kept);
-      }
+      const global = without(this.globals.get(m), id);
+      if (global === undefined) this.globals.delete(m);
+      else this.globals.set(m, global);
       this.unplaceAnchors(m, policy, placement);
     }
     this.byId.delete(id);
@@ -415,13 +499,14 @@ export class PolicyIndex {
   // ---------------------------------------------------------------- decisions
 
   /**
-   * The policies' side of a decision on an item action. `chain` is the existing
-   * nodes from the root toward the path; `target` the item itself when it
-   * exists. Cost: O(depth) array reads plus O(members) Map reads at each
-   * anchoring item plus the candidates found — never O(policies).
+   * The policies' side of a decision on an item action. `start` is the item
+   * itself (`startIsTarget`) or, for a path that does not exist, its deepest
+   * existing ancestor. Cost: O(depth × members) reads of the rows, one table
+   * probe per member whose bit is set, plus the candidates found — never
+   * O(policies) or O(items).
    */
-  itemEvaluator(keys: readonly string[], action: string, ancestry: readonly number[], target: number | undefined, approvalItemId: string | undefined, facts: DecisionFacts): PolicyEvaluator {
-    return new ItemVerdict(this, this.membersOf(keys), action, facts, ancestry, target, approvalItemId);
+  itemEvaluator(keys: MemberSet, action: string, start: ItemNode, startIsTarget: boolean, approvalItemId: string | undefined, facts: FactsSource): PolicyEvaluator {
+    return new ItemVerdict(this, this.membersOf(keys), action, facts, start.ordinal, startIsTarget, approvalItemId);
   }
 
   /**
@@ -429,24 +514,21 @@ export class PolicyIndex {
    * resource covers it (SPEC §6.3). `chain` is the existing nodes toward the
    * asked resource's path; `askedNode` the item of an exact resource, when it exists.
    */
-  authzEvaluator(keys: readonly string[], action: string, asked: ResourceTarget, chain: readonly ItemNode[], askedNode: ItemNode | undefined, facts: DecisionFacts): PolicyEvaluator {
+  authzEvaluator(keys: MemberSet, action: string, asked: ResourceTarget, chain: readonly ItemNode[], askedNode: ItemNode | undefined, facts: FactsSource): PolicyEvaluator {
     return new AuthzVerdict(this, this.membersOf(keys), action, facts, asked, chain.map((n) => n.ordinal), askedNode?.ordinal);
   }
 
   /** Actions §5 does not list (`sm.vault.*`, …): only permission 2, on `*`, grants them. */
-  globalEvaluator(keys: readonly string[], action: string, facts: DecisionFacts): PolicyEvaluator {
+  globalEvaluator(keys: MemberSet, action: string, facts: FactsSource): PolicyEvaluator {
     return new GlobalVerdict(this, this.membersOf(keys), action, facts);
   }
 
   /** SPEC §5: a child leads to what a path-only lister was granted when a live Allow names it or something below it. */
-  leadsToGrant(keys: readonly string[], child: ItemNode, facts: DecisionFacts): boolean {
-    const anchor = this.anchors[child.ordinal];
-    const toward = this.towardAnchors[child.ordinal];
-    if (anchor === undefined && toward === undefined) return false;
+  leadsToGrant(keys: MemberSet, child: ItemNode, facts: DecisionFacts): boolean {
     for (const m of this.membersOf(keys)) {
-      for (const list of [toward?.get(m)?.toward, anchor?.get(m)?.exact, anchor?.get(m)?.subtree]) {
-        for (const p of list ?? []) {
-          if (p.accessType === 'Allow' && (p.compiled === null || conditionHolds(p.compiled, facts.client, facts.now, false))) return true;
+      for (const list of [this.towardAnchors.get(m, child.ordinal), this.anchors.get(m, child.ordinal)]) {
+        for (let c = list; c !== undefined; c = c.next) {
+          if (!c.isDeny && (c.compiled === null || conditionHolds(c.compiled, facts.client, facts.now, false))) return true;
         }
       }
     }

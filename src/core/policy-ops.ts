@@ -8,7 +8,7 @@ import { decideDetailed, type Decision } from './decision.js';
 import { alreadyExists, invalid, notFound, readOnly, validationError } from './errors.js';
 import { authorize, nodesToward, type Caller, type ItemState } from './items.js';
 import { matchesFilter, pageOf, parseFilter, parsePageSize, parsePageToken, type TokenCodec } from './listing.js';
-import type { DecisionFacts, PolicyDelta, PolicyIndex } from './policy-index.js';
+import type { DecisionFacts, MemberSet, PolicyDelta, PolicyIndex } from './policy-index.js';
 import {
   newPolicy,
   parsePolicyBody,
@@ -31,7 +31,7 @@ export interface PolicyState extends ItemState {
 
 /** A caller of policy operations: who asks, the keys their policies are indexed by, and the request's facts. */
 export interface PolicyCaller extends Caller {
-  readonly memberKeys: readonly string[];
+  readonly members: MemberSet;
   readonly facts: DecisionFacts;
 }
 
@@ -56,7 +56,7 @@ export function decidePolicyAction(state: PolicyState, caller: PolicyCaller, act
     principal: caller.principal,
     acl: undefined,
     aclAccess: undefined,
-    policies: state.policies.authzEvaluator(caller.memberKeys, action, asked, chain, askedNode, caller.facts),
+    policies: state.policies.authzEvaluator(caller.members, action, asked, chain, askedNode, caller.facts),
   }).decision;
 }
 

@@ -14,7 +14,7 @@ import { parseAll, parseCreateBody, type RecordChange } from '../core/items.js';
 import { parsePath } from '../core/paths.js';
 import { freezeTree, makeNode } from '../core/tree.js';
 import type { ItemNode } from '../core/types.js';
-import { principalKeys, type PolicyDelta } from '../core/policy-index.js';
+import { MemberSet, type PolicyDelta } from '../core/policy-index.js';
 import { createPolicy, type PolicyCaller, type PolicyRecordChange } from '../core/policy-ops.js';
 import { parsePrincipal } from '../core/principal.js';
 import type { AclEntry } from '../core/types.js';
@@ -112,7 +112,7 @@ function load(published: StoreState, now: number, engine: StoreEngine, spec: Fix
   const { options } = engine;
   const caller: PolicyCaller = {
     principal: FIXTURE_ADMIN,
-    memberKeys: principalKeys(FIXTURE_ADMIN),
+    members: new MemberSet(FIXTURE_ADMIN),
     facts: { now, client: null, hasLiveApproval: () => false },
     policiesFor: () => NO_POLICIES, // an admin is allowed at step 1
   };
