@@ -113,6 +113,38 @@ function cedarAllowed(answer) {
   return answer.response.decision === 'allow';
 }
 
+/**
+ * What a read decision touches, per query, counted (outside any timing) with
+ * the policy index's own structures — internals, read here only to explain
+ * the figures: the items walked, the table probes the member filter lets
+ * through, the probes that find an anchor, and the placed candidates read.
+ */
+function anatomy(coffer, queries) {
+  const index = coffer.store.state().policies;
+  const counts = { items: 0, probes: 0, hits: 0, candidates: 0 };
+  for (const q of queries) {
+    const session = coffer.sessions[q.user];
+    const node = session.store.itemAt(q.path);
+    const members = index.membersOf(session.members);
+    for (let ordinal = node.ordinal; ; ) {
+      counts.items++;
+      const bits = index.rows[ordinal * 2 + 1];
+      for (const m of members) {
+        if ((bits & (1 << (m & 31))) === 0) continue;
+        counts.probes++;
+        const list = index.anchors.get(m, ordinal);
+        if (list !== undefined) counts.hits++;
+        for (let c = list; c !== undefined; c = c.next) counts.candidates++;
+      }
+      const parent = index.rows[ordinal * 2];
+      if (parent === 1) break;
+      ordinal = parent - 2;
+    }
+  }
+  const per = (n) => +(n / queries.length).toFixed(2);
+  return { queries: queries.length, items: per(counts.items), probes: per(counts.probes), hits: per(counts.hits), candidates: per(counts.candidates) };
+}
+
 const seconds = (t0) => Math.round((performance.now() - t0) / 10) / 100;
 
 /**
@@ -195,6 +227,10 @@ export async function runDecision(options = {}) {
     // cache, short enough that background noise falls on both)
     const batch = cfg.batch;
     const block = batch * (cfg.blockBatches ?? 40);
+    // A full collection first, so neither system is timed while the collector
+    // is still busy with the garbage of the load above (the first count follows
+    // the 100k item writes).
+    globalThis.gc?.();
     const floorAnswers = new Uint8Array(timedSet.length);
     const cofferAnswers = new Uint8Array(timedSet.length);
     const floorSamples = [];
@@ -236,6 +272,7 @@ export async function runDecision(options = {}) {
     row.allowedTimed = floorAnswers.reduce((n, a) => n + a, 0); // how many timed queries the floor allows
     row.allowedAgree = floorAgree.filter(Boolean).length;
     if (coffer) cell('coffer', cofferSamples, timedN, batch, cofferAnswers);
+    if (coffer) row.anatomy = anatomy(coffer, timedSet.slice(0, 20_000));
 
     // ---- timing: the peers, one call per sample, on a prefix of the timed queries
     const peerN = Math.min(peerTimedAt(count), timedSet.length);

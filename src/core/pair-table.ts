@@ -38,7 +38,11 @@ export class PairTable<V> {
     }
   }
 
+  /** Stores `value` under (a, b): integers, a in [0, 2^31 - 2] (a + 1 must fit the Int32 tag), b in [0, 2^31 - 1]. */
   set(a: number, b: number, value: V): void {
+    if (!(a >= 0 && a < 0x7fffffff && b >= 0 && b <= 0x7fffffff && Number.isInteger(a) && Number.isInteger(b))) {
+      throw new RangeError(`PairTable keys are integers, a in [0, 2^31 - 2] and b in [0, 2^31 - 1]; got (${a}, ${b})`);
+    }
     if ((this.count + 1) * 2 > this.values.length) this.grow();
     const keys = this.keys;
     const mask = this.mask;

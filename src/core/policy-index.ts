@@ -268,7 +268,10 @@ const NO_MEMBERS: readonly number[] = Object.freeze([]);
 // ordinal + ROW_OFFSET (ROOT_PARENT for the root, UNKNOWN_ITEM before the store
 // told the index about the item); the second has bit `member & 31` set for each
 // member with policies anchored at the item (and perhaps for some removed since:
-// the bits are rebuilt after as many removals as there are anchors).
+// the bits are rebuilt after more removals than there are anchors, + 64; a
+// rebuild is O(items ever noted in this process), ordinals not being reused,
+// so it costs O(1) amortised per removal while anchors are not far fewer than
+// items). The rows take 8 bytes per item ever created in the process.
 const UNKNOWN_ITEM = 0;
 const ROOT_PARENT = 1;
 const ROW_OFFSET = 2;
