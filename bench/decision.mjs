@@ -126,19 +126,15 @@ function anatomy(coffer, queries) {
     const session = coffer.sessions[q.user];
     const node = session.store.itemAt(q.path);
     const members = index.membersOf(session.members);
-    for (let ordinal = node.ordinal; ; ) {
+    for (const ordinal of [node.ordinal, ...node.ancestry]) {
       counts.items++;
-      const bits = index.rows[ordinal * 2 + 1];
       for (const m of members) {
-        if ((bits & (1 << (m & 31))) === 0) continue;
+        if (!index.mayAnchor(m, ordinal)) continue;
         counts.probes++;
         const list = index.anchors.get(m, ordinal);
         if (list !== undefined) counts.hits++;
         for (let c = list; c !== undefined; c = c.next) counts.candidates++;
       }
-      const parent = index.rows[ordinal * 2];
-      if (parent === 1) break;
-      ordinal = parent - 2;
     }
   }
   const per = (n) => +(n / queries.length).toFixed(2);

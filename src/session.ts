@@ -218,7 +218,7 @@ export class CofferSession implements Session {
         const target = nodes.length === depth + 1 ? nodes[depth] : undefined;
         // An approval for a create is given on the directory it creates in (SPEC §9).
         const approvalItemId = action === 'sm.node.create' ? (nodes.length >= depth ? nodes[depth - 1]?.id : undefined) : target?.id;
-        return index.itemEvaluator(members, action, target ?? nodes[nodes.length - 1]!, target !== undefined, approvalItemId, facts);
+        return index.itemEvaluator(members, action, (target ?? nodes[nodes.length - 1]!).ordinal, target !== undefined, approvalItemId, facts);
       },
     };
   }
@@ -257,7 +257,7 @@ export class CofferSession implements Session {
         let decision: Decision;
         if (known?.type === 'secret') {
           node = known;
-          decision = this.decideOn(known, 'read');
+          decision = this.decideOn(known.ordinal, 'read', known);
           authorize(decision, 'read', canonical!);
           view = itemView(known, canonical!);
         } else {
@@ -370,17 +370,22 @@ export class CofferSession implements Session {
     });
   }
 
-  /** §8 for an operation on an existing item (not a create: its ACL is the parent's). */
-  private decideOn(node: ItemNode, operation: Exclude<ItemOperation, 'create'>): Decision {
+  /**
+   * §8 for an operation on an existing item (not a create: its ACL is the
+   * parent's), by ordinal. The item itself is read only when its ACL may name
+   * the principal (step 3) or a policy asks for an approval (its id).
+   */
+  private decideOn(ordinal: number, operation: Exclude<ItemOperation, 'create'>, known?: ItemNode): Decision {
     const rule = OPERATION_RULES[operation];
-    const state = this.store.state();
+    const index = this.store.state().policies;
     // The clock and the facts are read only if a policy has a condition or an approval block.
     const facts = (): DecisionFacts => this.factsAt(this.store.now());
+    const node = known ?? (index.aclMayGrant(this.members, ordinal) ? this.store.nodeAt(ordinal) : undefined);
     return decideDetailed({
       principal: this.principal,
-      acl: node.acl,
+      acl: node?.acl, // undefined: no entry of the item's ACL can match the principal
       aclAccess: rule.aclAccess,
-      policies: state.policies.itemEvaluator(this.members, rule.action, node, true, node.id, facts),
+      policies: index.itemEvaluator(this.members, rule.action, ordinal, true, () => (known ?? this.store.nodeAt(ordinal))?.id, facts),
     }).decision;
   }
 
@@ -393,8 +398,8 @@ export class CofferSession implements Session {
     // lookup: its ACL and ancestry are all the decision needs (same §8 steps).
     if (operation !== undefined && operation !== 'create') {
       const canonical = plainCanonical(resource);
-      const node = canonical === undefined ? undefined : this.store.itemAt(canonical);
-      if (node !== undefined) return this.decideOn(node, operation);
+      const ordinal = canonical === undefined ? undefined : this.store.ordinalAt(canonical);
+      if (ordinal !== undefined) return this.decideOn(ordinal, operation);
     }
     const caller = this.callerAt(this.store.now());
     if (operation !== undefined) {

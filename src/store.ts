@@ -197,7 +197,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   try {
     const loaded = await loadOrCreate(adapter, keys, checked);
-    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision, loaded.digest, loaded.byPath, loaded.itemCount);
+    return new StoreEngine(adapter, keys, checked, loaded.state, loaded.revision, loaded.digest, loaded.ordinals, loaded.nodes);
   } catch (error) {
     // Release what was opened (LevelDB's lock) so the right key can open it next.
     await adapter.close().catch(() => undefined);
@@ -207,10 +207,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 interface Loaded {
   readonly state: StoreState;
-  /** Every item by canonical path (see StoreEngine.itemAt). */
-  readonly byPath: Map<string, ItemNode>;
-  /** How many items were loaded: the next ordinal. */
-  readonly itemCount: number;
+  /** Every item's ordinal by canonical path, and every item by ordinal (see StoreEngine.itemAt). */
+  readonly ordinals: Map<string, number>;
+  readonly nodes: (ItemNode | undefined)[];
   readonly revision: number;
   readonly digest: RecordDigest;
 }
@@ -234,9 +233,9 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (typeof revision !== 'number' || !Number.isInteger(revision) || typeof stored !== 'string') throw corrupt('The revision record does not decode');
   // Every record read below adds its share; the sum must be the stored digest.
   const digest = RecordDigest.empty(keys.digest);
-  const { root, byPath, count } = await loadTree(adapter, keys, digest);
+  const { root, ordinals, nodes } = await loadTree(adapter, keys, digest);
   const policies = await loadPolicies(adapter, keys, root, options, digest);
-  for (const node of byPath.values()) policies.noteItem(node.ordinal, parentOrdinal(node));
+  for (const node of nodes) policies.noteItem(node!.ordinal, parentOrdinal(node!), node!.acl);
   const approvals = new ApprovalIndex();
   const deltas: ApprovalDelta[] = [];
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.approvalPrefix))) deltas.push({ kind: 'putApproval', request: decodeApproval(keys, key, value, digest) });
@@ -244,7 +243,7 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   if (!digest.equals(Buffer.from(stored, 'base64'))) {
     throw corrupt('The records do not match the store digest: a record was restored from an older state, added or removed');
   }
-  return { state: { root, policies, approvals }, byPath, itemCount: count, revision, digest };
+  return { state: { root, policies, approvals }, ordinals, nodes, revision, digest };
 }
 
 /** Reads every policy record and indexes it; the built-ins get the members of this open. O(policies × depth). */
@@ -286,14 +285,14 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
     ...encodeChanges(keys, changes, revision, digest, () => undefined),
   ]);
   const policies = new PolicyIndex();
-  policies.noteItem(root.ordinal, undefined);
+  policies.noteItem(root.ordinal, undefined, root.acl);
   policies.apply(
     builtins.map((policy) => {
       const name = policy.name as 'SMAdminPolicy' | 'SMAuditorPolicy';
       return { kind: 'putPolicy' as const, policy: policyOf({ ...policy, members: options.builtinMembers[name] }), placement: { isAlive: true, anchor: undefined, toward: [root.ordinal] } };
     }),
   );
-  return { state: { root, policies, approvals: new ApprovalIndex() }, byPath: new Map([['/', root]]), itemCount: 1, revision, digest };
+  return { state: { root, policies, approvals: new ApprovalIndex() }, ordinals: new Map([['/', root.ordinal]]), nodes: [root], revision, digest };
 }
 
 
@@ -309,10 +308,11 @@ function parentOrdinal(node: ItemNode): number | undefined {
  * children's, so it always comes first. O(items); no immer draft per item —
  * the finished tree is frozen once.
  */
-async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: RecordDigest): Promise<{ root: ItemNode; byPath: Map<string, ItemNode>; count: number }> {
-  const byPath = new Map<string, ItemNode>();
+async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: RecordDigest): Promise<{ root: ItemNode; ordinals: Map<string, number>; nodes: ItemNode[] }> {
+  const ordinals = new Map<string, number>();
+  const nodes: ItemNode[] = []; // by ordinal: dense, in load order
   const decoder = new ItemDecoder(keys, digest);
-  let ordinals = 0; // the root comes first: ordinal 0
+  // The root comes first: ordinal 0; each item's ordinal is its place in key order.
   let root: LoadingNode | undefined;
   for await (const [key, value] of adapter.iterate(prefixRange(KEYS.itemPrefix))) {
     const text = key.slice(KEYS.itemPrefix.length);
@@ -329,20 +329,23 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
     if (path !== text) throw corrupt(`The key \`${key}\` does not name an item path`);
     if (path === '/') {
       if (root !== undefined) throw corrupt('The root record appears twice');
-      root = decoder.decode(key, value, '', ordinals++, []) as LoadingNode;
+      root = decoder.decode(key, value, '', nodes.length, []) as LoadingNode;
       if (root.type !== 'directory') throw corrupt('The root record is not a directory');
-      byPath.set(path, root);
+      ordinals.set(path, root.ordinal);
+      nodes.push(root);
       continue;
     }
     const slash = path.lastIndexOf('/');
-    const parent = byPath.get(slash === 0 ? '/' : path.slice(0, slash));
+    const parentOrdinal = ordinals.get(slash === 0 ? '/' : path.slice(0, slash));
+    const parent = parentOrdinal === undefined ? undefined : nodes[parentOrdinal];
     if (parent?.children === undefined) throw corrupt(`The item \`${path}\` has no parent directory`);
-    const node = decoder.decode(key, value, path.slice(slash + 1), ordinals++, parent.lineage!) as LoadingNode;
+    const node = decoder.decode(key, value, path.slice(slash + 1), nodes.length, parent.lineage!) as LoadingNode;
     setChild(parent.children, node);
-    byPath.set(path, node);
+    ordinals.set(path, node.ordinal);
+    nodes.push(node);
   }
   if (root === undefined) throw corrupt('The root directory record is missing');
-  return { root: freezeTree(root as unknown as ItemNode), byPath, count: ordinals };
+  return { root: freezeTree(root as unknown as ItemNode), ordinals, nodes };
 }
 
 /** The running store: state, queue, adapter, audit. Sessions call into it. */
@@ -361,18 +364,20 @@ export class StoreEngine implements Store {
     revision: number,
     private digest: RecordDigest,
     /**
-     * Every item by canonical path, for decisions on existing items in one
-     * lookup instead of a walk. INVARIANT: each entry's own fields (id, acl,
-     * type, version, ancestry) are current; a directory's `children` may be
-     * older (an ancestor is copied when a descendant changes, its entry is not
-     * refreshed), so listings walk the tree, never this map.
+     * Every live item's ordinal by canonical path, and every live item by
+     * ordinal: a decision on an existing item is one lookup instead of a walk,
+     * and the common one (no ACL entry can name the principal) never reads the
+     * item (see PolicyIndex.aclMayGrant). INVARIANT: each node's own fields (id,
+     * acl, type, version, ancestry) are current; a directory's `children` may
+     * be older (an ancestor is copied when a descendant changes, its entry is
+     * not refreshed), so listings walk the tree, never these.
      */
-    private readonly byPath: Map<string, ItemNode>,
-    itemCount: number,
+    private readonly ordinals: Map<string, number>,
+    private readonly nodes: (ItemNode | undefined)[],
   ) {
     this.published = state;
     this.revision = revision;
-    this.nextOrdinal = itemCount;
+    this.nextOrdinal = nodes.length;
   }
 
   // The plaintext a record holds in the published state (undefined when new).
@@ -425,9 +430,20 @@ export class StoreEngine implements Store {
     return this.nextOrdinal++;
   }
 
-  /** The item at a canonical path, for decisions (its children may be stale: see byPath). O(1). */
+  /** The item at a canonical path, for decisions (its children may be stale: see `ordinals`). O(1). */
   itemAt(path: string): ItemNode | undefined {
-    return this.byPath.get(path);
+    const ordinal = this.ordinals.get(path);
+    return ordinal === undefined ? undefined : this.nodes[ordinal];
+  }
+
+  /** The ordinal of the item at a canonical path, without reading the item. O(1). */
+  ordinalAt(path: string): number | undefined {
+    return this.ordinals.get(path);
+  }
+
+  /** The live item with this ordinal. O(1). */
+  nodeAt(ordinal: number): ItemNode | undefined {
+    return this.nodes[ordinal];
   }
 
   /** The published state; CLOSED after close. */
@@ -461,9 +477,17 @@ export class StoreEngine implements Store {
       if (change.root !== undefined) this.published = { ...this.published, root: change.root };
       for (const record of change.records) {
         if (record.kind === 'putItem') {
-          this.byPath.set(record.path, record.node);
-          this.published.policies.noteItem(record.node.ordinal, parentOrdinal(record.node));
-        } else if (record.kind === 'deleteItem') this.byPath.delete(record.path);
+          const { node } = record;
+          this.ordinals.set(record.path, node.ordinal);
+          // Grow densely: a write far past the end would turn the array into a slow dictionary.
+          while (this.nodes.length < node.ordinal) this.nodes.push(undefined);
+          this.nodes[node.ordinal] = node;
+          this.published.policies.noteItem(node.ordinal, parentOrdinal(node), node.acl);
+        } else if (record.kind === 'deleteItem') {
+          const ordinal = this.ordinals.get(record.path);
+          this.ordinals.delete(record.path);
+          if (ordinal !== undefined) this.nodes[ordinal] = undefined;
+        }
       }
       this.published.policies.apply(change.deltas);
       if (change.approvalDeltas !== undefined) this.published.approvals.apply(change.approvalDeltas);

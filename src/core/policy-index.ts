@@ -11,8 +11,9 @@ import { comparePolicies, type Policy } from './policy.js';
 import { GLOBAL_ACTIONS, RESOURCE_ACTIONS } from './permissions.js';
 import type { ResourceTarget } from './resources.js';
 import type { Placement } from './policy-ops.js';
-import type { ItemNode, Principal } from './types.js';
+import type { Acl, ItemNode, Principal } from './types.js';
 import { PairTable } from './pair-table.js';
+import { aclFilterBits, principalAclBits } from './acl.js';
 
 /** A change to the index, applied at publish. */
 export type PolicyDelta =
@@ -77,6 +78,8 @@ export function principalKeys(principal: Principal): string[] {
  */
 export class MemberSet {
   readonly keys: readonly string[];
+  /** The principal's ACL filter bits (see aclFilterBits). */
+  readonly aclBits: number;
   /** @internal The index the numbers below were taken from, and its version then. */
   cachedBy: PolicyIndex | undefined = undefined;
   /** @internal */
@@ -86,6 +89,7 @@ export class MemberSet {
 
   constructor(principal: Principal) {
     this.keys = Object.freeze(principalKeys(principal));
+    this.aclBits = principalAclBits(principal);
   }
 }
 
@@ -98,6 +102,9 @@ function policyKeys(policy: Policy): Set<string> {
     ...serviceIdentities.map((m) => 's:' + m.id),
   ]);
 }
+
+/** The item an approval must be for: its id, or a function that gives it when an approval block is met. */
+export type ItemIdSource = string | undefined | (() => string | undefined);
 
 /** Request facts, or a function that gives them when first needed (most decisions never need them). */
 export type FactsSource = DecisionFacts | (() => DecisionFacts);
@@ -160,12 +167,12 @@ abstract class Verdict implements PolicyEvaluator {
   }
 
   /** A grant of the action on the resource (permissions 1 or 2). */
-  protected full(candidate: Placed, approvalItemId: string | undefined): void {
+  protected full(candidate: Placed, approvalItemId: ItemIdSource): void {
     const { isDeny, compiled } = candidate;
     if (compiled !== null && !conditionHolds(compiled, this.facts.client, this.facts.now, isDeny)) return;
     if (isDeny) {
       if (this.deny === undefined || comparePolicies(candidate, this.deny) < 0) this.deny = candidate;
-    } else if (compiled?.approval != null && !this.facts.hasLiveApproval(candidate.policy, approvalItemId)) {
+    } else if (compiled?.approval != null && !this.facts.hasLiveApproval(candidate.policy, typeof approvalItemId === 'function' ? approvalItemId() : approvalItemId)) {
       (this.approvals ??= []).push(candidate);
     } else {
       this.hasFullAllow = true;
@@ -174,7 +181,7 @@ abstract class Verdict implements PolicyEvaluator {
   }
 
   /** Permission 1 of each policy in `list` that lists the action (subtree resources only, unless `withExact`). */
-  protected resourceGrants(list: Placed | undefined, withExact: boolean, approvalItemId: string | undefined): void {
+  protected resourceGrants(list: Placed | undefined, withExact: boolean, approvalItemId: ItemIdSource): void {
     for (let c = list; c !== undefined; c = c.next) {
       if ((withExact || !c.isExact) && c.actions.has(this.action)) this.full(c, approvalItemId);
     }
@@ -199,7 +206,7 @@ class ItemVerdict extends Verdict {
     /** The item asked about, or (for a path that does not exist) its deepest existing ancestor. */
     private readonly start: number,
     private readonly startIsTarget: boolean,
-    private readonly approvalItemId: string | undefined,
+    private readonly approvalItemId: ItemIdSource,
   ) {
     super(index, members, action, facts);
   }
@@ -215,9 +222,9 @@ class ItemVerdict extends Verdict {
     // On the item itself subtree and exact grants; on each ancestor subtree grants.
     let withExact = this.startIsTarget;
     for (let ordinal = this.start; ; withExact = false) {
-      const parent = rows[ordinal * 2];
+      const parent = rows[ordinal * ROW];
       if (parent === undefined || parent === UNKNOWN_ITEM) throw new Error(`policy index: item ${ordinal} has no lineage row`);
-      const bits = rows[ordinal * 2 + 1]!;
+      const bits = rows[ordinal * ROW + ANCHOR_BITS]!;
       if (bits !== 0) {
         for (const m of members) if ((bits & memberBit(m)) !== 0) this.resourceGrants(anchors.get(m, ordinal), withExact, approvalItemId);
       }
@@ -264,9 +271,12 @@ class GlobalVerdict extends Verdict {
 
 const NO_MEMBERS: readonly number[] = Object.freeze([]);
 
-// The index's rows: two words per item ordinal. The first is the parent's
+// The index's rows: ROW words per item ordinal. The first is the parent's
 // ordinal + ROW_OFFSET (ROOT_PARENT for the root, UNKNOWN_ITEM before the store
-// told the index about the item); the second has bit `member & 31` set for each
+// told the index about the item); the third is the item's ACL filter
+// (aclFilterBits), so a decision can skip reading an item whose ACL cannot
+// name the principal; the fourth is unused (a row is 16 bytes, aligned to cache
+// lines). The second has bit `member & 31` set for each
 // member with policies anchored at the item (and perhaps for some removed since:
 // the bits are rebuilt after more removals than there are anchors, + 64; a
 // rebuild is O(items ever noted in this process), ordinals not being reused,
@@ -275,6 +285,9 @@ const NO_MEMBERS: readonly number[] = Object.freeze([]);
 const UNKNOWN_ITEM = 0;
 const ROOT_PARENT = 1;
 const ROW_OFFSET = 2;
+const ROW = 4;
+const ANCHOR_BITS = 1;
+const ACL_BITS = 2;
 
 function memberBit(member: number): number {
   return 1 << (member & 31);
@@ -291,8 +304,8 @@ export class PolicyIndex {
   private readonly memberNumbers = new Map<string, number>();
   /** By (member, item ordinal): the member's policies anchored at that item. */
   readonly anchors = new PairTable<Placed>();
-  /** By item ordinal: [parent + ROW_OFFSET, anchor bits] (see ROW_OFFSET). Grown by doubling. */
-  rows = new Int32Array(2 * 1024);
+  /** By item ordinal: [parent + ROW_OFFSET, anchor bits, ACL bits, 0] (see ROW_OFFSET). Grown by doubling. */
+  rows = new Int32Array(ROW * 1024);
   private anchorRemovals = 0;
   /** By (member, item ordinal): permission 0 entries (the directories toward each policy's R). */
   readonly towardAnchors = new PairTable<Placed>();
@@ -403,22 +416,38 @@ export class PolicyIndex {
    * its parent's (undefined for the root), so a decision can walk up from an
    * item without reading the item's ancestry. O(1) amortised.
    */
-  noteItem(ordinal: number, parent: number | undefined): void {
+  noteItem(ordinal: number, parent: number | undefined, acl: Acl): void {
     const at = this.rowOf(ordinal); // first: it may replace this.rows
     this.rows[at] = parent === undefined ? ROOT_PARENT : parent + ROW_OFFSET;
+    this.rows[at + ACL_BITS] = aclFilterBits(acl);
+  }
+
+  /** False when `member` has no policy anchored at the item (its filter bit is clear); true when it may have. */
+  mayAnchor(member: number, ordinal: number): boolean {
+    return (this.rows[ordinal * ROW + ANCHOR_BITS]! & memberBit(member)) !== 0;
+  }
+
+  /** How many item ordinals the rows hold before they grow. */
+  get rowCapacity(): number {
+    return this.rows.length / ROW;
+  }
+
+  /** False when the item's ACL cannot give the principal anything (its entities and the principal's share no filter bit). */
+  aclMayGrant(set: MemberSet, ordinal: number): boolean {
+    return (this.rows[ordinal * ROW + ACL_BITS]! & set.aclBits) !== 0;
   }
 
   private markAnchor(ordinal: number, member: number): void {
     const at = this.rowOf(ordinal); // first: it may replace this.rows
-    this.rows[at + 1]! |= memberBit(member);
+    this.rows[at + ANCHOR_BITS]! |= memberBit(member);
   }
 
   /** The offset of `ordinal`'s row, growing the rows to hold it. */
   private rowOf(ordinal: number): number {
-    const at = ordinal * 2;
+    const at = ordinal * ROW;
     if (at >= this.rows.length) {
       let length = this.rows.length;
-      while (length <= at + 1) length *= 2;
+      while (length < at + ROW) length *= 2;
       const rows = new Int32Array(length);
       rows.set(this.rows);
       this.rows = rows;
@@ -428,7 +457,7 @@ export class PolicyIndex {
 
   // Bits of removed anchors may linger (another member can share a bit); clear and set them again.
   private rebuildBits(): void {
-    for (let at = 1; at < this.rows.length; at += 2) this.rows[at] = 0;
+    for (let at = ANCHOR_BITS; at < this.rows.length; at += ROW) this.rows[at] = 0;
     this.anchors.forEachKey((member, ordinal) => this.markAnchor(ordinal, member));
     this.anchorRemovals = 0;
   }
@@ -502,14 +531,14 @@ export class PolicyIndex {
   // ---------------------------------------------------------------- decisions
 
   /**
-   * The policies' side of a decision on an item action. `start` is the item
-   * itself (`startIsTarget`) or, for a path that does not exist, its deepest
-   * existing ancestor. Cost: O(depth × members) reads of the rows, one table
+   * The policies' side of a decision on an item action. `start` is the ordinal
+   * of the item itself (`startIsTarget`) or, for a path that does not exist, of
+   * its deepest existing ancestor. Cost: O(depth × members) reads of the rows, one table
    * probe per member whose bit is set, plus the candidates found — never
    * O(policies) or O(items).
    */
-  itemEvaluator(keys: MemberSet, action: string, start: ItemNode, startIsTarget: boolean, approvalItemId: string | undefined, facts: FactsSource): PolicyEvaluator {
-    return new ItemVerdict(this, this.membersOf(keys), action, facts, start.ordinal, startIsTarget, approvalItemId);
+  itemEvaluator(keys: MemberSet, action: string, start: number, startIsTarget: boolean, approvalItemId: ItemIdSource, facts: FactsSource): PolicyEvaluator {
+    return new ItemVerdict(this, this.membersOf(keys), action, facts, start, startIsTarget, approvalItemId);
   }
 
   /**

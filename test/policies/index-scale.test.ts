@@ -145,10 +145,9 @@ async function expectOracleAgrees(oracle: Oracle, store: Store, people: readonly
 
 const engineOf = (store: Store) => store as unknown as StoreEngine;
 const ordinalOf = (store: Store, path: string): number => engineOf(store).itemAt(path)!.ordinal;
-const rowWordsOf = (store: Store): number => engineOf(store).state().policies.rows.length;
-/** The rows' first size, in words: two per ordinal. */
-const FIRST_ROW_WORDS = new PolicyIndex().rows.length;
-const FIRST_ORDINALS = FIRST_ROW_WORDS / 2;
+const rowCapacityOf = (store: Store): number => engineOf(store).state().policies.rowCapacity;
+/** How many ordinals the rows hold at first. */
+const FIRST_ORDINALS = new PolicyIndex().rowCapacity;
 
 // ---------------------------------------------------------------- the tree
 
@@ -274,7 +273,7 @@ describeEachAdapter('decisions past the policy index first sizes', (makeStore) =
       for (const [name, resource, options] of BASE) await oracle.create(admin, name, resource, options);
       // Premise: the policies on /d* sit on items past the rows' first size, which therefore grew.
       for (const path of ['/d0', '/d0/s7', '/d2/sub/deep/s2', '/d7/sub']) expect(ordinalOf(t.store, path), path).toBeGreaterThanOrEqual(FIRST_ORDINALS);
-      expect(rowWordsOf(t.store)).toBeGreaterThan(FIRST_ROW_WORDS);
+      expect(rowCapacityOf(t.store)).toBeGreaterThan(FIRST_ORDINALS);
       const questions = questionsOn([...SCALE_PATHS, ...MISSING]);
       await expectOracleAgrees(oracle, t.store, PEOPLE, questions, 'as built');
 
@@ -358,12 +357,12 @@ describeEachAdapter('decisions past the policy index first sizes', (makeStore) =
     const reopened = await t.reopen();
     const store = reopened.store;
     // Premise: the loaded items fill the rows exactly; the next item is past their length.
-    expect(rowWordsOf(store)).toBe(FIRST_ROW_WORDS);
+    expect(rowCapacityOf(store)).toBe(FIRST_ORDINALS);
     await expectOracleAgrees(oracle, store, people, questionsOn(before), 'after reopening');
     const below = Array.from({ length: 60 }, (_, i) => `/new/s${pad(i + 2, 2)}`);
     await tree(store.as(ADMIN), [...below, '/new/sub/', '/new/sub/deep/', '/new/sub/deep/s']);
     expect(ordinalOf(store, below[0]!)).toBe(FIRST_ORDINALS); // premise: the rows grew for it
-    expect(rowWordsOf(store)).toBeGreaterThan(FIRST_ROW_WORDS);
+    expect(rowCapacityOf(store)).toBeGreaterThan(FIRST_ORDINALS);
     // Grants made after the growth, on items past it.
     await oracle.create(store.as(ADMIN), 'Allow carol new deep', '/new/sub/deep/*', { users: ['carol'], accessLevel: 'SM_CRUD' });
     await oracle.create(store.as(ADMIN), 'Deny bob new s61', '/new/s61', { users: ['bob'], accessType: 'Deny' });
