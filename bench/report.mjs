@@ -477,7 +477,7 @@ const COSTS_SECTION = `## Cost model of the hot paths
 | path check (§2) | O(length); one pass, no regex, for printable-ASCII paths | \`core/paths.ts\` |
 | item lookup | O(depth) child lookups; a directory past 32 children keeps them in 64 hashed buckets | \`core/tree.ts\`, \`core/children.ts\` |
 | item write (create / patch / delete / ACL) | copies the nodes on the path, each O(1 + siblings / 64); one batch of 3 sealed records | \`core/items.ts\`, \`store.ts\` |
-| decision (\`can\`, every operation) | one path → node \`Map\` lookup, then O(depth) reads of the index's rows (parent ordinal + a 32-bit member filter per item, one \`Int32Array\`), one open-addressing probe per member whose filter bit is set, and the placed candidates found; never O(policies) or O(items) | \`core/policy-index.ts\`, \`core/pair-table.ts\` |
+| decision (\`can\`, every operation) | one path → ordinal \`Map\` lookup, then O(depth) reads of the index's rows (parent ordinal, a 32-bit member filter and a 32-bit ACL filter per item, one \`Int32Array\`), one open-addressing probe per member whose filter bit is set, the placed candidates found, and the item itself only when its ACL filter may name the principal; never O(policies) or O(items) | \`core/policy-index.ts\`, \`core/pair-table.ts\` |
 | condition check | compiled: IPv4 ranges as numbers (binary search), schedules against a per-zone table of offset changes; no luxon call in the steady state | \`core/conditions/\` |
 | policy create / update / delete | O(log n) to find its place in the listing order + an O(n) array splice (memmove) + O(members × depth) index entries | \`core/policy-index.ts\` |
 | policy listing | O(log n) to the page token's position, then a scan until the page is full (O(n) when few policies match the filter) | \`core/listing.ts\` |
@@ -504,14 +504,17 @@ function whyNotes(results) {
   at ${fmtInt(last.policies)} each meets ${last.anatomy?.candidates ?? '?'} candidates through ${last.anatomy?.probes ?? '?'} probes (\`anatomy\` in bench/decision.mjs counts them with the index's own structures). Every
   candidate must be read — its effect, its condition, its name for the order — and on this machine a read
   that misses the CPU caches costs ~100–200 ns (a VM, 4 KiB pages, a heap of ~70 MB+), so ~10 more cache
-  misses per query is the 1–2 µs of growth. The fixed part is one path → node lookup (~0.4–0.5 µs: a
-  \`Map\` of 101,100 paths), a walk of the item's rows, and the promise of an async call. The floor grows for
-  the same reason (more of its 12 string-keyed lookups hit, in a bigger \`Map\`). What was measured and kept:
-  a compact open-addressing table for (member, item) anchors; a record per placed policy with the fields a
-  decision reads; policy objects with every field in-object; the parent ordinal and a member filter per item
-  in one typed array; request facts computed only for a candidate with a condition. What was measured and
-  not kept: a per-principal view of the index (4 probes instead of one per member; no gain, since each view
-  is as cold as the shared table), and key and value in one JS array instead of two (no gain).`,
+  misses per query is the 1–2 µs of growth; lowering the fixed part, as below, raises the ratio. The fixed
+  part is one path → ordinal lookup (~0.4 µs: a \`Map\` of 101,100 paths), a walk of the item's rows, and the
+  promise of an async call. The floor grows for the same reason (more of its 12 string-keyed lookups hit,
+  in a bigger \`Map\`). What was measured and kept: a compact open-addressing table for (member, item)
+  anchors; a record per placed policy with the fields a decision reads; policy objects with every field
+  in-object; per item, in one typed array, the parent ordinal, a filter of the members anchored there and a
+  filter of the users and groups its ACL names, so most decisions never read the item itself; request facts
+  computed only for a candidate with a condition. What was measured and not kept: a per-principal view of
+  the index (4 probes instead of one per member; no gain, since each view is as cold as the shared table),
+  key and value in one JS array instead of two, a hand-written path table instead of the \`Map\` (slower),
+  and a non-async \`can\` (no gain).`,
       );
     }
   }
