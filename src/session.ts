@@ -280,7 +280,7 @@ export class CofferSession implements Session {
     return this.audited('create', pathTarget(path), async () => {
       const { options } = this.store;
       return this.store.write((state, now) =>
-        itemWrite(state, createItem(state, this.callerAt(now), { path, body: ownData(body), maxSecretBytes: options.maxSecretBytes, now, newId: options.newId(), newOrdinal: this.store.newOrdinal() }), now),
+        itemWrite(state, createItem(state, this.callerAt(now), { path, body: ownData(body), maxSecretBytes: options.maxSecretBytes, now, newId: options.newId(), newOrdinal: () => this.store.newOrdinal() }), now),
       );
     });
   }

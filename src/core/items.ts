@@ -306,7 +306,8 @@ export interface CreateRequest {
   readonly maxSecretBytes: number;
   readonly now: number;
   readonly newId: string;
-  readonly newOrdinal: number;
+  /** Called once the create has passed every check, so a refused create takes no ordinal (the index keeps a row per ordinal). */
+  readonly newOrdinal: () => number;
 }
 
 export function createItem(state: ItemState, caller: Caller, request: CreateRequest): Change<ItemView> {
@@ -325,7 +326,7 @@ export function createItem(state: ItemState, caller: Caller, request: CreateRequ
   if (childOf(parent.children, nameOf(path)) !== undefined) throw alreadyExists('Item', path.path);
   const node = makeNode(nameOf(path), {
     id: request.newId,
-    ordinal: request.newOrdinal,
+    ordinal: request.newOrdinal(),
     ancestry: parent.lineage!,
     type: body.type,
     createdAt: request.now,

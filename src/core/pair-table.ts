@@ -26,6 +26,11 @@ export class PairTable<V> {
     return this.count;
   }
 
+  /** Slots allocated (forEachKey visits them all); never shrinks. */
+  get capacity(): number {
+    return this.values.length;
+  }
+
   /** The value under (a, b). O(1) expected: the load factor stays at or below 1/2. */
   get(a: number, b: number): V | undefined {
     const keys = this.keys;

@@ -53,15 +53,21 @@ function placed(policy: Policy, isExact: boolean, next: Placed | undefined): Pla
   };
 }
 
-/** `list` without the nodes of policy `id` (the same list when it has none). */
+/**
+ * `list` without the node of policy `id` (a policy is placed once per member
+ * and item); the same list when it has none. Copies only the nodes before it
+ * and shares the rest: O(its position).
+ */
 function without(list: Placed | undefined, id: string): Placed | undefined {
-  let found = false;
-  for (let node = list; node !== undefined && !found; node = node.next) found = node.id === id;
-  if (!found) return list;
-  const kept: Placed[] = [];
-  for (let node = list; node !== undefined; node = node.next) if (node.id !== id) kept.push(node);
-  let out: Placed | undefined;
-  for (let i = kept.length - 1; i >= 0; i--) out = placed(kept[i]!.policy, kept[i]!.isExact, out);
+  const before: Placed[] = [];
+  let node = list;
+  while (node !== undefined && node.id !== id) {
+    before.push(node);
+    node = node.next;
+  }
+  if (node === undefined) return list;
+  let out = node.next;
+  for (let i = before.length - 1; i >= 0; i--) out = placed(before[i]!.policy, before[i]!.isExact, out);
   return out;
 }
 
@@ -278,10 +284,11 @@ const NO_MEMBERS: readonly number[] = Object.freeze([]);
 // name the principal; the fourth is unused (a row is 16 bytes, aligned to cache
 // lines). The second has bit `member & 31` set for each
 // member with policies anchored at the item (and perhaps for some removed since:
-// the bits are rebuilt after more removals than there are anchors, + 64; a
-// rebuild is O(items ever noted in this process), ordinals not being reused,
-// so it costs O(1) amortised per removal while anchors are not far fewer than
-// items). The rows take 8 bytes per item ever created in the process.
+// after a change that brings the removals past both the number of anchors + 64
+// and a quarter of the rows' and the anchor table's capacity, the bits are
+// rebuilt — O(those capacities), so O(1) amortised per removal). The rows take 16 bytes per ordinal ever
+// handed out in the process (ordinals are not reused; a create takes one only
+// once it has passed its checks).
 const UNKNOWN_ITEM = 0;
 const ROOT_PARENT = 1;
 const ROW_OFFSET = 2;
@@ -306,7 +313,10 @@ export class PolicyIndex {
   readonly anchors = new PairTable<Placed>();
   /** By item ordinal: [parent + ROW_OFFSET, anchor bits, ACL bits, 0] (see ROW_OFFSET). Grown by doubling. */
   rows = new Int32Array(ROW * 1024);
+  /** Anchors removed (and not put back) since the bits were last rebuilt. */
   private anchorRemovals = 0;
+  /** During one `apply`: the (member, item) anchors it removed and has not put back. */
+  private readonly removedNow = new Set<string>();
   /** By (member, item ordinal): permission 0 entries (the directories toward each policy's R). */
   readonly towardAnchors = new PairTable<Placed>();
   /** By member: active policies on `*` (permission 1 matches everything). */
@@ -370,6 +380,11 @@ export class PolicyIndex {
       } else if (delta.kind === 'deletePolicy') this.remove(delta.id);
       else this.itemDeleted(delta.itemId);
     }
+    // Counted once per change: an update removes and puts back its anchors, which leaves no stale bit.
+    // A rebuild reads every row and table slot; waiting for a quarter as many removals keeps it O(1) amortised per removal.
+    this.anchorRemovals += this.removedNow.size;
+    this.removedNow.clear();
+    if (this.anchorRemovals > Math.max(this.anchors.size + 64, (this.rowCapacity + this.anchors.capacity) / 4)) this.rebuildBits();
   }
 
   private memberNumber(key: string): number {
@@ -397,7 +412,10 @@ export class PolicyIndex {
   // every member, and a read would probe them for nothing.
   private listAt(layer: PairTable<Placed>, ordinal: number, member: number, policy: Policy, isExact: boolean): void {
     layer.set(member, ordinal, placed(policy, isExact, layer.get(member, ordinal)));
-    if (layer === this.anchors) this.markAnchor(ordinal, member);
+    if (layer === this.anchors) {
+      this.markAnchor(ordinal, member);
+      this.removedNow.delete(`${member}:${ordinal}`); // an update puts back what it removed: no stale bit
+    }
   }
 
   private unlistAt(layer: PairTable<Placed>, ordinal: number, member: number, id: string): void {
@@ -407,7 +425,7 @@ export class PolicyIndex {
     if (after !== undefined) layer.set(member, ordinal, after);
     else {
       layer.delete(member, ordinal);
-      if (layer === this.anchors && ++this.anchorRemovals > this.anchors.size + 64) this.rebuildBits();
+      if (layer === this.anchors) this.removedNow.add(`${member}:${ordinal}`);
     }
   }
 
@@ -422,7 +440,7 @@ export class PolicyIndex {
     this.rows[at + ACL_BITS] = aclFilterBits(acl);
   }
 
-  /** False when `member` has no policy anchored at the item (its filter bit is clear); true when it may have. */
+  /** False when `member` has no policy anchored at the item (its filter bit is clear); true when it may have. For inspection (bench/decision.mjs counts probes with it); decisions read the rows inline. */
   mayAnchor(member: number, ordinal: number): boolean {
     return (this.rows[ordinal * ROW + ANCHOR_BITS]! & memberBit(member)) !== 0;
   }
@@ -432,9 +450,14 @@ export class PolicyIndex {
     return this.rows.length / ROW;
   }
 
-  /** False when the item's ACL cannot give the principal anything (its entities and the principal's share no filter bit). */
+  /**
+   * False when the item's ACL cannot give the principal anything (its entities
+   * and the principal's share no filter bit). True for an item the index was
+   * never told of: then the caller reads the item and decides from its ACL.
+   */
   aclMayGrant(set: MemberSet, ordinal: number): boolean {
-    return (this.rows[ordinal * ROW + ACL_BITS]! & set.aclBits) !== 0;
+    const at = ordinal * ROW;
+    return at >= this.rows.length || this.rows[at] === UNKNOWN_ITEM || (this.rows[at + ACL_BITS]! & set.aclBits) !== 0;
   }
 
   private markAnchor(ordinal: number, member: number): void {

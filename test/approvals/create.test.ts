@@ -67,4 +67,17 @@ describeEachAdapter('§9 approvals for creates on the directory', (makeStore) =>
     const view = await world(makeStore);
     await refused(view.as(REQUESTER).requestApproval({ path: '/prod', action: 'sm.node.create', justification: 'j' }), 'FORBIDDEN');
   });
+
+  it('patching a directory (sm.node.create on it, §5) is approved on the directory it sits in, like a create of it (docs/decisions.md)', async () => {
+    const u = w.as(REQUESTER);
+    await refused(u.patch('/prod/sub', { description: 'd' }), 'APPROVAL_REQUIRED');
+    // An approval to create in /prod/sub does not cover patching /prod/sub itself.
+    const inside = await u.requestApproval({ path: '/prod/sub', action: 'sm.node.create', justification: 'inside' });
+    await w.as(APPROVER).approve(inside.id);
+    await refused(u.patch('/prod/sub', { description: 'd' }), 'APPROVAL_REQUIRED');
+    // An approval to create in /prod does.
+    const parent = await u.requestApproval({ path: '/prod', action: 'sm.node.create', justification: 'parent' });
+    await w.as(APPROVER).approve(parent.id);
+    expect(await u.patch('/prod/sub', { description: 'd' })).toMatchObject({ path: '/prod/sub', description: 'd' });
+  });
 });

@@ -1,6 +1,6 @@
-// SPEC §8 at scale: the policy index keeps two words per item ordinal in
-// `rows` (the parent's ordinal, and member bits telling which members have
-// policies anchored there), first sized for 1024 ordinals and grown by
+// SPEC §8 at scale: the policy index keeps a row of words per item ordinal in
+// `rows` (the parent's ordinal, member bits telling which members have
+// policies anchored there, the ACL filter), first sized for 1024 ordinals and grown by
 // doubling; member bits are rebuilt after enough anchor removals. Decisions
 // must stay right past those sizes: on items with ordinals beyond 1024, on
 // items created after a grant while the rows grow, after a reopen (the store
@@ -315,6 +315,19 @@ describeEachAdapter('decisions past the policy index first sizes', (makeStore) =
         }),
         { seed: 0x1dec_0001, numRuns: 4, endOnFailure: true },
       );
+      // Wide policies (every churn user and group) placed and removed in cycles: enough removals to pass
+      // the rebuild threshold (a quarter of the rows' and table's capacity) more than once.
+      for (let cycle = 0; cycle < 4; cycle++) {
+        const wide: string[] = [];
+        for (let k = 0; k < 8; k++) {
+          const resource = CHURN_TARGETS[(cycle * 8 + k) * 7 % CHURN_TARGETS.length]!;
+          const rule = await oracle.create(admin, `w churn ${pad(++counter, 4)}`, resource, { users: CHURN_USERS, tags: CHURN_GROUPS, accessType: k % 3 === 0 ? 'Deny' : 'Allow' });
+          wide.push(rule.id);
+        }
+        await expectOracleAgrees(oracle, t.store, people, probes, `with the wide policies of cycle ${cycle}`);
+        for (const id of wide) await oracle.delete(admin, id);
+        await expectOracleAgrees(oracle, t.store, people, probes, `after removing the wide policies of cycle ${cycle}`);
+      }
       expect(rebuilds.mock.calls.length, 'member-bit rebuilds during the churn').toBeGreaterThanOrEqual(2); // premise
       expect([...oracle.rules.values()].map((r) => r.name).sort()).toEqual(BASE.map(([name]) => name).sort());
       await expectOracleAgrees(oracle, t.store, people, questions, 'after the churn');
@@ -375,5 +388,53 @@ describeEachAdapter('decisions past the policy index first sizes', (makeStore) =
 
     const again = await reopened.reopen();
     await expectOracleAgrees(oracle, again.store, people, questionsOn(after), 'after reopening again');
+  });
+
+  it('a refused or invalid create takes no ordinal, so callers without rights cannot grow the index rows', async () => {
+    const t = await makeStore();
+    const admin = t.store.as(ADMIN);
+    await tree(admin, ['/d/', '/d/s0']);
+    const first = ordinalOf(t.store, '/d/s0');
+    const capacity = rowCapacityOf(t.store);
+    const stranger = t.store.as({ id: 'stranger' });
+    for (let i = 0; i < 3 * FIRST_ORDINALS; i++) {
+      await expect(stranger.create(`/d/x${i}`, { type: 'secret', value: 'v' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+    await expect(admin.create('/d/s0', { type: 'secret', value: 'v' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(admin.create('/d/bad', { type: 'nonsense' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await admin.create('/d/s1', { type: 'secret', value: 'v' });
+    expect(ordinalOf(t.store, '/d/s1')).toBe(first + 1);
+    expect(rowCapacityOf(t.store)).toBe(capacity);
+  });
+
+  it('member bits are rebuilt only for anchors really removed, at most once per quarter of the index capacity in removals: updating a policy with many members in place never rebuilds', async () => {
+    const rebuilds = vi.spyOn(PolicyIndex.prototype as unknown as { rebuildBits(): void }, 'rebuildBits');
+    try {
+      const t = await makeStore();
+      const admin = t.store.as(ADMIN);
+      await tree(admin, ['/d/', '/d/s']);
+      const users = Array.from({ length: 200 }, (_, i) => `wide${i}`);
+      const policy = await grant(admin, 'wide', '/d/*', { users });
+      const updates = 40;
+      for (let i = 0; i < updates; i++) await admin.policies.update(policy.id, { description: `update ${i}` });
+      // Each update removes and puts back its 200 anchors in one change: nothing is stale, nothing to rebuild.
+      expect(rebuilds.mock.calls.length).toBe(0);
+      // Deleting wide policies does leave stale bits: one rebuild per quarter of the capacity in removals at most.
+      const index = engineOf(t.store).state().policies;
+      const threshold = (index.rowCapacity + index.anchors.capacity) / 4;
+      let removals = 0;
+      for (let i = 0; i < 12; i++) {
+        const other = await grant(admin, `wide ${i}`, i % 2 === 0 ? '/d/*' : '/d/s', { users });
+        await admin.policies.delete(other.id);
+        removals += users.length;
+      }
+      expect(rebuilds.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(rebuilds.mock.calls.length).toBeLessThanOrEqual(Math.ceil(removals / threshold));
+      // And the answers are still the policy's.
+      expect(await t.store.as({ id: 'wide7' }).can('sm.secret.read', '/d/s')).toEqual(allowedBy(policy.id));
+      expect(await t.store.as({ id: 'narrow' }).can('sm.secret.read', '/d/s')).toEqual(DEFAULT_DENY);
+    } finally {
+      rebuilds.mockRestore();
+    }
   });
 });
