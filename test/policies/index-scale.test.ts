@@ -401,7 +401,7 @@ describeEachAdapter('decisions past the policy index first sizes', (makeStore) =
       await expect(stranger.create(`/d/x${i}`, { type: 'secret', value: 'v' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
     await expect(admin.create('/d/s0', { type: 'secret', value: 'v' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
-    await expect(admin.create('/d/bad', { type: 'nonsense' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(admin.create('/d/bad', { type: 'nonsense' } as never)).rejects.toMatchObject({ code: 'VALIDATION' });
     await admin.create('/d/s1', { type: 'secret', value: 'v' });
     expect(ordinalOf(t.store, '/d/s1')).toBe(first + 1);
     expect(rowCapacityOf(t.store)).toBe(capacity);
