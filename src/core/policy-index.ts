@@ -303,8 +303,14 @@ function memberBit(member: number): number {
 export class PolicyIndex {
   private readonly byId = new Map<string, Policy>();
   private readonly byName = new Map<string, Policy>();
-  /** Every policy in listing order (sortKey, id). Insert and delete O(n) (a memmove). */
-  private readonly ordered: Policy[] = [];
+  /**
+   * Every policy in listing order (sortKey, id). Insert and delete O(n) (a
+   * memmove); a change of many policies at once (the load at open, a fixture)
+   * sorts the whole list once instead (O(n log n)), see `apply`.
+   */
+  private ordered: Policy[] = [];
+  /** True inside an `apply` that re-sorts `ordered` at its end: add and remove leave the list alone. */
+  private isOrderDeferred = false;
   private readonly byBoundItem = new Map<string, Set<string>>();
   private readonly placements = new Map<string, Placement>();
   /** Member keys (`u:alice`, `g:ops`, …) as small numbers, so the maps below have number keys. */
@@ -373,12 +379,18 @@ export class PolicyIndex {
 
   apply(deltas: readonly PolicyDelta[]): void {
     this.version++;
+    // Many changes against few policies (the load at open: all of them): one sort beats a memmove per insert.
+    this.isOrderDeferred = deltas.length > 64 && deltas.length * 16 > this.ordered.length;
     for (const delta of deltas) {
       if (delta.kind === 'putPolicy') {
         this.remove(delta.policy.id);
         this.add(delta.policy, delta.placement);
       } else if (delta.kind === 'deletePolicy') this.remove(delta.id);
       else this.itemDeleted(delta.itemId);
+    }
+    if (this.isOrderDeferred) {
+      this.ordered = [...this.byId.values()].sort(comparePolicies);
+      this.isOrderDeferred = false;
     }
     // Counted once per change: an update removes and puts back its anchors, which leaves no stale bit.
     // A rebuild reads every row and table slot; waiting for a quarter as many removals keeps it O(1) amortised per removal.
@@ -488,7 +500,7 @@ export class PolicyIndex {
   private add(policy: Policy, placement: Placement): void {
     this.byId.set(policy.id, policy);
     this.byName.set(policy.sortKey, policy);
-    this.ordered.splice(this.positionOf(policy), 0, policy);
+    if (!this.isOrderDeferred) this.ordered.splice(this.positionOf(policy), 0, policy);
     if (policy.boundItemId !== null) {
       let set = this.byBoundItem.get(policy.boundItemId);
       if (set === undefined) this.byBoundItem.set(policy.boundItemId, (set = new Set()));
@@ -532,8 +544,10 @@ export class PolicyIndex {
     }
     this.byId.delete(id);
     if (this.byName.get(policy.sortKey) === policy) this.byName.delete(policy.sortKey);
-    const at = this.positionOf(policy);
-    if (this.ordered[at] === policy) this.ordered.splice(at, 1);
+    if (!this.isOrderDeferred) {
+      const at = this.positionOf(policy);
+      if (this.ordered[at] === policy) this.ordered.splice(at, 1);
+    }
     if (policy.boundItemId !== null) this.byBoundItem.get(policy.boundItemId)?.delete(id);
     this.placements.delete(id);
   }

@@ -179,6 +179,30 @@ describeEachAdapter('§6.4 policy listing', (makeStore) => {
     expect(names(await admin.policies.list())).toEqual(['10x', '_under', 'a b', 'a-b', 'a_b', 'ab', 'apple', 'B', 'Mango', ...BUILTINS, 'Zed']);
   });
 
+  it('after a reopen (all policies loaded at once, sorted once) the order is the same (name, then id)', async () => {
+    const t = await makeStore();
+    const session = t.store.as(ADMIN);
+    // 150 policies created in a scrambled name order, some names equal but for case.
+    const made: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const name = `${(i * 37) % 150 % 2 === 0 ? 'P' : 'p'}olicy ${String((i * 37) % 150).padStart(3, '0')}`;
+      made.push(name);
+      await session.policies.create({ name, resource: '/' });
+    }
+    const all = async (s: Session) => (await s.policies.list({ pageSize: 1000 })).result.map((r) => r.name);
+    const before = await all(session);
+    expect(before).toEqual([...made, ...BUILTINS].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)));
+    const reopened = await t.reopen();
+    expect(await all(reopened.store.as(ADMIN))).toEqual(before);
+    // And later single creates and deletes still land in place.
+    const again = reopened.store.as(ADMIN);
+    const extra = await again.policies.create({ name: 'policy 074a', resource: '/' });
+    const listed = await all(again);
+    expect(listed[listed.findIndex((n) => n.toLowerCase() === 'policy 074') + 1]).toBe('policy 074a');
+    await again.policies.delete(extra.id);
+    expect(await all(again)).toEqual(before);
+  });
+
   it('a renamed policy moves to its new place in the order', async () => {
     const p = await create('zzz');
     await create('mmm');
