@@ -535,10 +535,14 @@ function whyNotes(results) {
     notes.push(
       `- **Writes.** A coffer patch writes ${st.adapterPerOp.write.records} records (~${Math.round(st.adapterPerOp.write.bytes)} bytes) in ${st.adapterPerOp.write.batches} batch, against the floor's one record
   of ~${st.floorPerOp.write.bytes} bytes: the item record (its version and time change), the value, and the bookkeeping record
-  (revision and the keyed record digest that catches a record restored from an older state). Each is sealed
-  with its own AES-GCM cipher object, and Node's cipher API costs ~4.5 µs per record whatever its size, so three
-  seals are most of the gap; the rest is the immer update of the tree and the write queue. Sealing the
-  bookkeeping into the item record's batch entry, or a native AEAD without per-call object setup, would close it.`,
+  (revision and the keyed record digest that catches a record restored from an older state). A CPU profile of
+  awaited patches on LevelDB (\`node --cpu-prof\`, 2026-12-01) splits a write into ~40 % waiting for LevelDB's
+  batch (about the floor's whole cost), ~15 % the immer update of the path (produce and its auto-freeze), ~20 %
+  encoding (three AES-GCM seals, each with its own cipher object, and the digest), ~9 % the native batch call,
+  and the session, write queue and audit event. The floor's rate leaves coffer ~40 µs of CPU per write for 70 %;
+  it spends ~3–4× that. Closing it means a cheaper path copy than immer's produce for one changed node, fewer
+  sealed records per write (the bookkeeping record folded into another), and a native AEAD without per-call
+  object setup.`,
     );
   }
   const o = results.open;
@@ -546,11 +550,13 @@ function whyNotes(results) {
     const records = o.built.items + o.built.policies;
     notes.push(
       `- **Open.** Opening reads and unseals every item and policy record and rebuilds the tree and the policy
-  index: ${fmtInt(o.ms)} ms is ~${((o.ms * 1000) / records).toFixed(1)} µs per record${o.heapMB > TARGETS.openHeapMB ? ` and the heap grows by ~${Math.round((o.heapDeltaMB * 2 ** 20) / records)} bytes per record` : ''}. A profile
-  splits it into one AES-GCM decipher object per record (~4.5 µs, a quarter of it), garbage collection while the
-  tree grows (a fifth), JSON parsing and schema checks, the keyed digest hash, and the index. Fewer, larger
+  index: ${fmtInt(o.ms)} ms is ~${((o.ms * 1000) / records).toFixed(1)} µs per record${o.heapMB > TARGETS.openHeapMB ? ` and the heap grows by ~${Math.round((o.heapDeltaMB * 2 ** 20) / records)} bytes per record` : ''}. A CPU profile
+  (2026-12-01) puts ~30 % in unsealing (one AES-GCM decipher object per record, ~3 µs each), ~11 % in the keyed
+  digest hash, ~10 % in garbage collection while the tree grows, then JSON parsing and schema checks, the tree
+  and the index (policies are sorted into their listing order once, not inserted one by one). Fewer, larger
   records (one per directory's children) would cut the decipher count by ~100× at the price of rewriting a
-  directory's record on each write in it; we kept one record per item so a write costs O(1) records.`,
+  directory's record on each write in it; we kept one record per item so a write costs O(1) records. Unsealing
+  on a worker thread while the main thread parses would use the second core.`,
     );
   }
   const fx = results.fixture;
