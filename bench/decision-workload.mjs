@@ -73,6 +73,17 @@ export function makeModel({ tops = 100, mids = 10, leaves = 100, users = 1000, g
   return { tops, mids, leaves, users, groups, userGroups, policies: list, queries: qs };
 }
 
+/** A model policy as the body coffer's `policies.create` takes (SM_View, one user or group). */
+export function cofferPolicyBody(p) {
+  return {
+    name: p.name,
+    resource: p.resource,
+    accessLevel: 'SM_View',
+    accessType: p.accessType,
+    members: p.subject.type === 'user' ? { users: [{ id: p.subject.id }] } : { tags: [{ id: p.subject.id }] },
+  };
+}
+
 /**
  * The in-process floor: a Map keyed by `subject|resource` and a walk over the
  * path's ancestor patterns (Deny first, then Allow, else default deny).

@@ -23,7 +23,7 @@ import { newEnforcer, newModelFromString } from 'casbin';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { openStore } from '../dist/src/index.js';
 import { memoryAdapter } from '../dist/adapters/memory/index.js';
-import { makeModel, makeFloor, uniqueQueries, CASBIN_MODEL, casbinRules, casbinGroupings, cedarPolicyText, cedarRequests } from './decision-workload.mjs';
+import { cofferPolicyBody, makeModel, makeFloor, uniqueQueries, CASBIN_MODEL, casbinRules, casbinGroupings, cedarPolicyText, cedarRequests } from './decision-workload.mjs';
 import { percentiles, heapMB, isMain, modeOf, opsPerSecond, writeResult } from './lib.mjs';
 
 export const SYSTEMS = ['coffer', 'casbin', 'cedar', 'floor'];
@@ -82,13 +82,7 @@ async function buildCoffer(model) {
 
 async function addCofferPolicies(admin, policies) {
   for (const p of policies) {
-    await admin.policies.create({
-      name: p.name,
-      resource: p.resource,
-      accessLevel: 'SM_View',
-      accessType: p.accessType,
-      members: p.subject.type === 'user' ? { users: [{ id: p.subject.id }] } : { tags: [{ id: p.subject.id }] },
-    });
+    await admin.policies.create(cofferPolicyBody(p));
   }
 }
 

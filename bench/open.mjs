@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../dist/src/index.js';
 import { levelAdapter } from '../dist/adapters/level/index.js';
-import { makeModel } from './decision-workload.mjs';
+import { cofferPolicyBody, makeModel } from './decision-workload.mjs';
 import { heapMB, isMain, modeOf, writeResult } from './lib.mjs';
 
 export const PRESETS = {
@@ -42,13 +42,7 @@ export async function buildLevelStore(directory, key, cfg) {
     }
   }
   for (const p of model.policies) {
-    await admin.policies.create({
-      name: p.name,
-      resource: p.resource,
-      accessLevel: 'SM_View',
-      accessType: p.accessType,
-      members: p.subject.type === 'user' ? { users: [{ id: p.subject.id }] } : { tags: [{ id: p.subject.id }] },
-    });
+    await admin.policies.create(cofferPolicyBody(p));
   }
   // A query that must work after the reopen.
   const probe = { user: model.userGroups.length - 1, path: `/t0/a0/s0` };

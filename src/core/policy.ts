@@ -237,13 +237,17 @@ export function withFields(policy: Policy, fields: PolicyFields, boundItemId: st
 
 // ---------------------------------------------------------------- views
 
-export interface PolicyView {
+/** The fields a policy view and a summary both begin with, in the seed's order. */
+interface PolicyHead {
   id: string;
   name: string;
   description: string;
   isActive: boolean;
   isDraft: boolean;
   isReadOnly: boolean;
+}
+
+export interface PolicyView extends PolicyHead {
   condition: Condition | string | null;
   permissions: PermissionView[];
   members: { users: Member[]; tags: Member[]; tokens: Member[]; serviceIdentities: Member[] };
@@ -253,13 +257,7 @@ export interface PolicyView {
   accessType: AccessType;
 }
 
-export interface PolicySummary {
-  id: string;
-  name: string;
-  description: string;
-  isActive: boolean;
-  isDraft: boolean;
-  isReadOnly: boolean;
+export interface PolicySummary extends PolicyHead {
   resources: string[];
   accessType: AccessType;
 }
@@ -268,8 +266,8 @@ function copyList(list: readonly Member[]): Member[] {
   return list.map((m) => (m.name === undefined ? { id: m.id } : { id: m.id, name: m.name }));
 }
 
-/** The fields the view and the summary both begin with, in the seed's order. */
-function headOf(policy: Policy) {
+/** The PolicyHead of a policy. */
+function headOf(policy: Policy): PolicyHead {
   return {
     id: policy.id,
     name: policy.name,

@@ -17,6 +17,15 @@ const NORMALISED = {
   approval: null,
 };
 
+/** NORMALISED as a caller may write it: other key order, day names in any case, spaces in the IP list. */
+const LOOSE_CONDITION = {
+  timeOfAccess: {
+    daysSchedule: { days: ['monday', 'Friday'], toTime: '17:00:00', fromTime: '09:00:00', timezone: 'Europe/Paris' },
+    dateSchedule: { toDate: '2024-12-31 23:59:59', fromDate: '2024-01-01 00:00:00' },
+  },
+  ipAddress: '10.0.0.0/8, 192.168.1.1',
+};
+
 describeEachAdapter('§6.4 policy operations', (makeStore) => {
   let t: TestStore;
   let store: Store;
@@ -31,17 +40,7 @@ describeEachAdapter('§6.4 policy operations', (makeStore) => {
   // ---------------------------------------------------------------- get: the condition
 
   it('get with conditionJson: true returns the condition as the normalised object', async () => {
-    const p = await admin.policies.create({
-      name: 'Cond',
-      resource: '/a',
-      condition: {
-        timeOfAccess: {
-          daysSchedule: { days: ['monday', 'Friday'], toTime: '17:00:00', fromTime: '09:00:00', timezone: 'Europe/Paris' },
-          dateSchedule: { toDate: '2024-12-31 23:59:59', fromDate: '2024-01-01 00:00:00' },
-        },
-        ipAddress: '10.0.0.0/8, 192.168.1.1',
-      },
-    });
+    const p = await admin.policies.create({ name: 'Cond', resource: '/a', condition: LOOSE_CONDITION });
     const got = await admin.policies.get(p.id, { conditionJson: true });
     expect(got.condition).toEqual(NORMALISED);
     expect(Object.keys(got.condition as object)).toEqual(['ipAddress', 'timeOfAccess', 'approval']);
@@ -49,17 +48,7 @@ describeEachAdapter('§6.4 policy operations', (makeStore) => {
   });
 
   it('get without conditionJson returns the condition as JSON.stringify of the normalised object', async () => {
-    const p = await admin.policies.create({
-      name: 'Cond',
-      resource: '/a',
-      condition: {
-        timeOfAccess: {
-          daysSchedule: { days: ['monday', 'Friday'], toTime: '17:00:00', fromTime: '09:00:00', timezone: 'Europe/Paris' },
-          dateSchedule: { toDate: '2024-12-31 23:59:59', fromDate: '2024-01-01 00:00:00' },
-        },
-        ipAddress: '10.0.0.0/8, 192.168.1.1',
-      },
-    });
+    const p = await admin.policies.create({ name: 'Cond', resource: '/a', condition: LOOSE_CONDITION });
     expect((await admin.policies.get(p.id)).condition).toBe(JSON.stringify(NORMALISED));
     expect((await admin.policies.get(p.id, { conditionJson: false })).condition).toBe(JSON.stringify(NORMALISED));
     expect((await admin.policies.get(p.id, {})).condition).toBe(JSON.stringify(NORMALISED));

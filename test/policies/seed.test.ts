@@ -7,7 +7,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { PolicyView, Session } from '../../src/index.js';
 import { ADMIN, describeEachAdapter } from '../support/stores.js';
 import { UUID_V4, tree } from './helpers.js';
-import { SEED_CONDITION_STRING } from '../support/seed.js';
+import { SEED_CONDITION_STRING, SEED_CREATE_RESPONSE_CONDITION } from '../support/seed.js';
 
 // "5. Create a Policy", request body, verbatim.
 const SEED_CREATE_BODY = JSON.parse(`{
@@ -45,18 +45,7 @@ const SEED_CREATE_BODY = JSON.parse(`{
     "accessType": "Allow"
 }`) as Record<string, unknown>;
 
-// "5. Create a Policy", response: the condition and permissions (ids aside).
-const SEED_CREATE_RESPONSE_CONDITION = {
-  ipAddress: null,
-  timeOfAccess: null,
-  approval: {
-    approvers: { userIds: ['CCy1O21HXuzSNzCp8vWI'] },
-    validFor: 300,
-    isValidForInDays: true,
-    timeToApprove: 300,
-    notificationMedium: '12051835-cdf3-494b-a07e-923cb945b97b',
-  },
-};
+// "5. Create a Policy", response: the condition (test/support/seed.ts) and permissions (ids aside).
 const SEED_CREATE_RESPONSE_PERMISSIONS = [
   {
     name: 'VW_13dec_1_PV_0',
