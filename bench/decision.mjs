@@ -23,6 +23,7 @@ import { newEnforcer, newModelFromString } from 'casbin';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { openStore } from '../dist/src/index.js';
 import { memoryAdapter } from '../dist/adapters/memory/index.js';
+import { MemberSet } from '../dist/src/core/policy-index.js';
 import { cofferPolicyBody, makeModel, makeFloor, uniqueQueries, CASBIN_MODEL, casbinRules, casbinGroupings, cedarPolicyText, cedarRequests } from './decision-workload.mjs';
 import { percentiles, heapMB, isMain, modeOf, opsPerSecond, writeResult } from './lib.mjs';
 
@@ -118,8 +119,8 @@ function anatomy(coffer, queries) {
   const counts = { items: 0, probes: 0, hits: 0, candidates: 0 };
   for (const q of queries) {
     const session = coffer.sessions[q.user];
-    const node = session.store.itemAt(q.path);
-    const members = index.membersOf(session.members);
+    const node = coffer.store.itemAt(q.path);
+    const members = index.membersOf(new MemberSet(session.principal));
     for (const ordinal of [node.ordinal, ...node.ancestry]) {
       counts.items++;
       for (const m of members) {

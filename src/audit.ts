@@ -6,9 +6,8 @@
 // warning (code COFFER_AUDIT_FAILED) that names the action, not the event.
 
 import type { PrincipalKind } from './core/types.js';
-import { CofferError } from './core/errors.js';
+import { CofferError, decisionOfRefusal } from './core/errors.js';
 import type { Decision } from './core/decision.js';
-import { decisionOfRefusal } from './core/items.js';
 
 export interface AuditEvent {
   readonly time: string;
@@ -41,7 +40,7 @@ export function allowedEvent(base: EventBase, decision: Decision | string): Audi
 }
 
 export function refusedEvent(base: EventBase, error: unknown): AuditEvent {
-  const code = error instanceof CofferError ? error.code : 'STORAGE';
+  const code = error instanceof CofferError ? error.code : 'INTERNAL';
   return Object.freeze({ time: base.time, principal: base.principal, ip: base.ip, action: base.action, target: base.target, outcome: 'refused', reason: refusalReason(error), code });
 }
 

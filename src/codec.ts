@@ -4,7 +4,7 @@
 // (secret values also to their item id and version).
 
 import type { BatchOperation } from './adapter.js';
-import { RecordDigest, seal, unseal, type StoreKeys } from './crypto.js';
+import type { RecordDigest, StoreKeys } from './crypto.js';
 import { corrupt } from './core/errors.js';
 import type { RecordChange } from './core/items.js';
 import { compileCondition, parseCondition } from './core/conditions/index.js';
@@ -40,7 +40,7 @@ const encoder = new TextEncoder();
 // ---------------------------------------------------------------- sealing JSON records
 
 export function sealRecord(keys: StoreKeys, storageKey: string, record: unknown): Uint8Array {
-  return seal(keys.records, encoder.encode(JSON.stringify(record)), storageKey);
+  return keys.sealRecord(encoder.encode(JSON.stringify(record)), storageKey);
 }
 
 /**
@@ -48,9 +48,9 @@ export function sealRecord(keys: StoreKeys, storageKey: string, record: unknown)
  * With a digest, the record's share is added to it (loading at open).
  */
 export function openRecord(keys: StoreKeys, storageKey: string, sealed: Uint8Array, digest?: RecordDigest): unknown {
-  const plain = unseal(keys.records, sealed, storageKey);
+  const plain = keys.openRecord(sealed, storageKey);
   if (plain === undefined) throw corrupt(`The record \`${storageKey}\` fails authentication (edited, truncated or moved)`);
-  digest?.toggle(storageKey, plain);
+  digest?.toggle(plain);
   try {
     return JSON.parse(plain.toString('utf8'));
   } catch (cause) {
@@ -59,12 +59,12 @@ export function openRecord(keys: StoreKeys, storageKey: string, sealed: Uint8Arr
 }
 
 export function keyCheckValue(keys: StoreKeys): Uint8Array {
-  return seal(keys.records, encoder.encode(KEY_CHECK_TEXT), KEYS.keyCheck);
+  return keys.sealRecord(encoder.encode(KEY_CHECK_TEXT), KEYS.keyCheck);
 }
 
 /** True when the key-check record opens with these keys. */
 export function keyCheckOpens(keys: StoreKeys, sealed: Uint8Array): boolean {
-  const plain = unseal(keys.records, sealed, KEYS.keyCheck);
+  const plain = keys.openRecord(sealed, KEYS.keyCheck);
   return plain !== undefined && plain.toString('utf8') === KEY_CHECK_TEXT;
 }
 
@@ -79,12 +79,12 @@ export function valueKey(itemId: string): string {
 }
 
 export function sealValue(keys: StoreKeys, itemId: string, version: number, value: string): Uint8Array {
-  return seal(keys.values, encoder.encode(value), valueAdditionalData(itemId, version));
+  return keys.sealValue(encoder.encode(value), valueAdditionalData(itemId, version));
 }
 
 /** The value, or undefined when it does not open for this item id and version. */
 export function openValue(keys: StoreKeys, itemId: string, version: number, sealed: Uint8Array): string | undefined {
-  return unseal(keys.values, sealed, valueAdditionalData(itemId, version))?.toString('utf8');
+  return keys.openValue(sealed, valueAdditionalData(itemId, version))?.toString('utf8');
 }
 
 // ---------------------------------------------------------------- items
@@ -399,13 +399,13 @@ export function encodeChanges(
     const recordKey = recordKeyOf(change);
     if (recordKey !== undefined) {
       const before = previousText(change);
-      if (before !== undefined) digest.toggle(recordKey, before);
+      if (before !== undefined) digest.toggle(before);
     }
     switch (change.kind) {
       case 'putItem': {
         const text = itemText(change.node);
-        digest.toggle(recordKey!, text);
-        operations.push({ type: 'put', key: recordKey!, value: seal(keys.records, encoder.encode(text), recordKey!) });
+        digest.toggle(text);
+        operations.push({ type: 'put', key: recordKey!, value: keys.sealRecord(encoder.encode(text), recordKey!) });
         break;
       }
       case 'deleteItem':
@@ -419,8 +419,8 @@ export function encodeChanges(
         break;
       case 'putPolicy': {
         const text = policyText(change.policy);
-        digest.toggle(recordKey!, text);
-        operations.push({ type: 'put', key: recordKey!, value: seal(keys.records, encoder.encode(text), recordKey!) });
+        digest.toggle(text);
+        operations.push({ type: 'put', key: recordKey!, value: keys.sealRecord(encoder.encode(text), recordKey!) });
         break;
       }
       case 'deletePolicy':
@@ -428,13 +428,13 @@ export function encodeChanges(
         break;
       case 'putApproval': {
         const text = approvalText(change.request);
-        digest.toggle(recordKey!, text);
-        operations.push({ type: 'put', key: recordKey!, value: seal(keys.records, encoder.encode(text), recordKey!) });
+        digest.toggle(text);
+        operations.push({ type: 'put', key: recordKey!, value: keys.sealRecord(encoder.encode(text), recordKey!) });
         break;
       }
     }
   }
   // One bookkeeping record per batch: the revision and the digest of the records after it.
-  operations.push({ type: 'put', key: KEYS.revision, value: sealRecord(keys, KEYS.revision, { revision, digest: digest.bytes.toString('base64') }) });
+  operations.push({ type: 'put', key: KEYS.revision, value: sealRecord(keys, KEYS.revision, { revision, digest: digest.toBase64() }) });
   return operations;
 }

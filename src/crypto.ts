@@ -3,7 +3,7 @@
 // record edited, truncated or moved to another key fails to open.
 // Sub-keys are derived from the host's key with HKDF, one per purpose.
 
-import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hash, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 const FORMAT = 1; // first byte of every sealed value: lets a later format be told apart
 const NONCE_BYTES = 12;
@@ -12,24 +12,73 @@ const HEADER_BYTES = 1 + NONCE_BYTES + TAG_BYTES;
 
 export const KEY_BYTES = 32;
 
-/** The store's keys, derived from the host's 32-byte key. */
-export interface StoreKeys {
-  /** Seals metadata records (items, ACLs, policies, approvals, bookkeeping). */
-  readonly records: Buffer;
-  /** Seals secret values. */
-  readonly values: Buffer;
-  /** Signs opaque tokens (page tokens). */
-  readonly tokens: Buffer;
-  /** Keys the store digest (a commitment to the set of live records). */
-  readonly digest: Buffer;
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The store's keys, derived from the host's 32-byte key, one per purpose:
+ * records (items, ACLs, policies, approvals, bookkeeping), values (secret
+ * values), tokens (page tokens) and digest (the record digest). The key
+ * material lives in private fields: no property, `JSON.stringify` or
+ * `util.inspect` of this object (or of anything holding it) reaches it.
+ */
+export class StoreKeys {
+  readonly #records: KeyObject;
+  readonly #values: KeyObject;
+  readonly #tokens: KeyObject;
+  readonly #digest: Buffer;
+
+  constructor(master: Uint8Array) {
+    this.#records = createSecretKey(derive(master, 'records'));
+    this.#values = createSecretKey(derive(master, 'values'));
+    this.#tokens = createSecretKey(derive(master, 'tokens'));
+    this.#digest = derive(master, 'digest');
+  }
+
+  /** Seals a metadata record, bound to `additionalData` (its storage key). */
+  sealRecord(plaintext: Uint8Array, additionalData: string): Uint8Array {
+    return seal(this.#records, plaintext, additionalData);
+  }
+
+  openRecord(sealed: Uint8Array, additionalData: string): Buffer | undefined {
+    return unseal(this.#records, sealed, additionalData);
+  }
+
+  sealValue(plaintext: Uint8Array, additionalData: string): Uint8Array {
+    return seal(this.#values, plaintext, additionalData);
+  }
+
+  openValue(sealed: Uint8Array, additionalData: string): Buffer | undefined {
+    return unseal(this.#values, sealed, additionalData);
+  }
+
+  /** HMAC-SHA256 of `text` under the tokens key, base64url. */
+  sign(text: string): string {
+    return createHmac('sha256', this.#tokens).update(text).digest('base64url');
+  }
+
+  /** Constant-time check of a signature made by `sign`. */
+  verify(text: string, signature: string): boolean {
+    const expected = Buffer.from(this.sign(text));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  /** An empty record digest under the digest key. */
+  emptyDigest(): RecordDigest {
+    return RecordDigest.empty(this.#digest);
+  }
+
+  toJSON(): string {
+    return '[StoreKeys]';
+  }
+
+  [INSPECT](): string {
+    return 'StoreKeys {}';
+  }
 }
 
 function derive(master: Uint8Array, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, 'coffer/v1', purpose, KEY_BYTES));
-}
-
-export function deriveKeys(master: Uint8Array): StoreKeys {
-  return Object.freeze({ records: derive(master, 'records'), values: derive(master, 'values'), tokens: derive(master, 'tokens'), digest: derive(master, 'digest') });
 }
 
 export function randomKey(): Uint8Array {
@@ -53,7 +102,7 @@ function nextNonce(): Buffer {
 }
 
 /** format ‖ nonce ‖ tag ‖ ciphertext. */
-export function seal(key: Buffer, plaintext: Uint8Array, additionalData: string): Uint8Array {
+function seal(key: KeyObject, plaintext: Uint8Array, additionalData: string): Uint8Array {
   const nonce = nextNonce();
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(additionalData, 'utf8'));
@@ -67,7 +116,7 @@ export function seal(key: Buffer, plaintext: Uint8Array, additionalData: string)
 }
 
 /** The plaintext, or undefined when the value does not authenticate (wrong key, edited, moved, truncated). */
-export function unseal(key: Buffer, sealed: Uint8Array, additionalData: string): Buffer | undefined {
+function unseal(key: KeyObject, sealed: Uint8Array, additionalData: string): Buffer | undefined {
   if (sealed.length < HEADER_BYTES || sealed[0] !== FORMAT) return undefined;
   const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   try {
@@ -83,18 +132,6 @@ export function unseal(key: Buffer, sealed: Uint8Array, additionalData: string):
   }
 }
 
-/** HMAC-SHA256 of `text`, base64url. */
-export function sign(key: Buffer, text: string): string {
-  return createHmac('sha256', key).update(text).digest('base64url');
-}
-
-/** Constant-time check of a signature made by `sign`. */
-export function verify(key: Buffer, text: string, signature: string): boolean {
-  const expected = Buffer.from(sign(key, text));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
 /**
  * A commitment to a set of records: the XOR of one secret 128-bit share per
  * record, share = SHA-256(digest key ‖ plaintext)[0..16] — a keyed hash with
@@ -107,27 +144,43 @@ export function verify(key: Buffer, text: string, signature: string): boolean {
  * record restored from an older state, added or removed on disk makes it disagree.
  */
 export class RecordDigest {
-  private constructor(
-    private readonly key: Buffer,
-    readonly bytes: Buffer,
-  ) {}
+  readonly #key: Buffer;
+  readonly #bytes: Buffer;
+
+  private constructor(key: Buffer, bytes: Buffer) {
+    this.#key = key;
+    this.#bytes = bytes;
+  }
 
   static empty(key: Buffer): RecordDigest {
     return new RecordDigest(key, Buffer.alloc(16));
   }
 
   copy(): RecordDigest {
-    return new RecordDigest(this.key, Buffer.from(this.bytes));
+    return new RecordDigest(this.#key, Buffer.from(this.#bytes));
   }
 
   /** Adds (or, the same XOR, removes) one record. */
-  toggle(_storageKey: string, plaintext: string | Uint8Array): void {
+  toggle(plaintext: string | Uint8Array): void {
     const bytes = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
-    const share = hash('sha256', Buffer.concat([this.key, bytes]), 'buffer');
-    for (let i = 0; i < 16; i++) this.bytes[i]! ^= share[i]!;
+    const share = hash('sha256', Buffer.concat([this.#key, bytes]), 'buffer');
+    for (let i = 0; i < 16; i++) this.#bytes[i]! ^= share[i]!;
   }
 
   equals(other: Uint8Array): boolean {
-    return other.length === 16 && timingSafeEqual(this.bytes, other);
+    return other.length === 16 && timingSafeEqual(this.#bytes, other);
+  }
+
+  /** The digest as stored (sealed) in the bookkeeping record. */
+  toBase64(): string {
+    return this.#bytes.toString('base64');
+  }
+
+  toJSON(): string {
+    return '[RecordDigest]';
+  }
+
+  [INSPECT](): string {
+    return 'RecordDigest {}';
   }
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { StorageAdapter } from './adapter.js';
 import { deliver, type AuditEvent, type AuditSink } from './audit.js';
 import { approvalText, decodeApproval, itemText, policyText, type AnyRecordChange, type ApprovalRecordChange, decodePolicy, encodeChanges, FORMAT_VERSION, ItemDecoder, KEYS, keyCheckOpens, keyCheckValue, openRecord, prefixRange, sealRecord } from './codec.js';
-import { deriveKeys, KEY_BYTES, randomKey, RecordDigest, type StoreKeys } from './crypto.js';
+import { KEY_BYTES, randomKey, StoreKeys, type RecordDigest } from './crypto.js';
 import { closed, CofferError, corrupt, storageFailure, validationError, wrongKey, type ErrorDetail } from './core/errors.js';
 import { DEFAULT_MAX_SECRET_BYTES, type RecordChange } from './core/items.js';
 import type { Decision } from './core/decision.js';
@@ -102,7 +102,7 @@ export function adapterError(error: unknown, doing: string): CofferError {
     if (typeof code === 'string') codes.add(code);
   }
   if (codes.has('LEVEL_CORRUPTION')) return corrupt(`The storage is corrupt (while ${doing})`, error);
-  if (codes.has('LEVEL_LOCKED')) return storageFailure(`The store is in use: another process or store holds it open (while ${doing})`, error);
+  if (codes.has('LEVEL_LOCKED')) return storageFailure(`The store is in use: another process or store holds it open (while ${doing})`, error, 'locked');
   return storageFailure(`The storage failed while ${doing}`, error);
 }
 
@@ -188,7 +188,7 @@ async function resolveKey(options: Record<string, unknown>, adapter: StorageAdap
 export async function openStore(options: StoreOptions): Promise<Store> {
   const checked = checkOptions(options);
   const masterKey = await resolveKey(options as unknown as Record<string, unknown>, checked.adapter);
-  const keys = deriveKeys(masterKey);
+  const keys = new StoreKeys(masterKey);
   const { adapter } = checked;
   try {
     await adapter.open();
@@ -232,7 +232,7 @@ async function loadOrCreate(adapter: StorageAdapter, keys: StoreKeys, options: C
   const stored = bookkeeping?.digest;
   if (typeof revision !== 'number' || !Number.isInteger(revision) || typeof stored !== 'string') throw corrupt('The revision record does not decode');
   // Every record read below adds its share; the sum must be the stored digest.
-  const digest = RecordDigest.empty(keys.digest);
+  const digest = keys.emptyDigest();
   const { root, ordinals, nodes } = await loadTree(adapter, keys, digest);
   const policies = await loadPolicies(adapter, keys, root, options, digest);
   for (const node of nodes) policies.noteItem(node!.ordinal, parentOrdinal(node!), node!.acl);
@@ -275,7 +275,7 @@ async function createNew(adapter: StorageAdapter, keys: StoreKeys, options: Chec
   const root = newRoot(options.newId(), options.clock(), ROOT_CREATOR);
   const revision = 1;
   const builtins = builtinPolicies(options);
-  const digest = RecordDigest.empty(keys.digest);
+  const digest = keys.emptyDigest();
   const changes: AnyRecordChange[] = [{ kind: 'putItem', path: '/', node: root }, ...builtins.map((policy) => ({ kind: 'putPolicy' as const, policy }))];
   // INVARIANT: the key check is in the same batch as everything else, so a
   // crash while creating leaves either a whole new store or an empty one.
@@ -350,19 +350,32 @@ async function loadTree(adapter: StorageAdapter, keys: StoreKeys, digest: Record
 
 /** The running store: state, queue, adapter, audit. Sessions call into it. */
 export class StoreEngine implements Store {
-  private published: StoreState;
-  private revision: number;
-  private isClosed = false;
-  private nextOrdinal: number;
-  private readonly queue = new WriteQueue();
+  #published: StoreState;
+  #revision: number;
+  /** True once close() began: no new operation starts. */
+  #isClosing = false;
+  /** True once every operation issued before close() finished and the adapter is being released. */
+  #isClosed = false;
+  #closing: Promise<void> | undefined;
+  /** Operations issued and not finished; close() waits for them. */
+  #active = 0;
+  #onIdle: (() => void)[] = [];
+  #nextOrdinal: number;
+  readonly #queue = new WriteQueue();
+  readonly #adapter: StorageAdapter;
+  readonly #keys: StoreKeys;
+  readonly #options: CheckedOptions;
+  #digest: RecordDigest;
+  readonly #ordinals: Map<string, number>;
+  readonly #nodes: (ItemNode | undefined)[];
 
   constructor(
-    readonly adapter: StorageAdapter,
-    readonly keys: StoreKeys,
-    readonly options: CheckedOptions,
+    adapter: StorageAdapter,
+    keys: StoreKeys,
+    options: CheckedOptions,
     state: StoreState,
     revision: number,
-    private digest: RecordDigest,
+    digest: RecordDigest,
     /**
      * Every live item's ordinal by canonical path, and every live item by
      * ordinal: a decision on an existing item is one lookup instead of a walk,
@@ -372,17 +385,42 @@ export class StoreEngine implements Store {
      * be older (an ancestor is copied when a descendant changes, its entry is
      * not refreshed), so listings walk the tree, never these.
      */
-    private readonly ordinals: Map<string, number>,
-    private readonly nodes: (ItemNode | undefined)[],
+    ordinals: Map<string, number>,
+    nodes: (ItemNode | undefined)[],
   ) {
-    this.published = state;
-    this.revision = revision;
-    this.nextOrdinal = nodes.length;
+    this.#adapter = adapter;
+    this.#keys = keys;
+    this.#options = options;
+    this.#digest = digest;
+    this.#ordinals = ordinals;
+    this.#nodes = nodes;
+    this.#published = state;
+    this.#revision = revision;
+    this.#nextOrdinal = nodes.length;
+  }
+
+  /** The store's keys (their material stays private to them). */
+  get keys(): StoreKeys {
+    return this.#keys;
+  }
+
+  /** The checked options of openStore. */
+  get options(): CheckedOptions {
+    return this.#options;
+  }
+
+  /** What a log may show of a store. */
+  toJSON(): { persistent: boolean; isClosed: boolean } {
+    return { persistent: this.#adapter.persistent, isClosed: this.#isClosing };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Store { persistent: ${this.#adapter.persistent}, closed: ${this.#isClosing} }`;
   }
 
   // The plaintext a record holds in the published state (undefined when new).
   private readonly previousText = (change: AnyRecordChange): string | undefined => {
-    const state = this.published;
+    const state = this.#published;
     switch (change.kind) {
       case 'putItem':
       case 'deleteItem': {
@@ -405,51 +443,73 @@ export class StoreEngine implements Store {
   };
 
   as(principal: unknown, context?: SessionContext): Session {
-    if (this.isClosed) throw closed();
+    if (this.#isClosing) throw closed();
     return new CofferSession(this, principal, context);
   }
 
-  async close(): Promise<void> {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    await this.queue.drained();
+  /**
+   * Lets every operation issued before it finish (written, resolved), then
+   * releases the adapter. Calls made after close() began get CLOSED; a second
+   * close() waits for the first.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#closeWhenIdle();
+    return this.#closing;
+  }
+
+  async #closeWhenIdle(): Promise<void> {
+    this.#isClosing = true;
+    if (this.#active > 0) await new Promise<void>((resolve) => this.#onIdle.push(resolve));
+    await this.#queue.drained();
+    this.#isClosed = true;
     try {
-      await this.adapter.close();
+      await this.#adapter.close();
     } catch (error) {
       throw adapterError(error, 'closing');
     }
   }
 
+  /** Starts an operation (synchronously, when the session method is called): CLOSED once close() began. */
+  enter(): void {
+    if (this.#isClosing) throw closed();
+    this.#active++;
+  }
+
+  /** Ends an operation started by enter(). */
+  leave(): void {
+    if (--this.#active === 0) for (const resolve of this.#onIdle.splice(0)) resolve();
+  }
+
   now(): number {
-    const clock = this.options.clock;
+    const clock = this.#options.clock;
     return clock();
   }
 
   /** A fresh item ordinal (process-local, never reused). */
   newOrdinal(): number {
-    return this.nextOrdinal++;
+    return this.#nextOrdinal++;
   }
 
   /** The item at a canonical path, for decisions (its children may be stale: see `ordinals`). O(1). */
   itemAt(path: string): ItemNode | undefined {
-    const ordinal = this.ordinals.get(path);
-    return ordinal === undefined ? undefined : this.nodes[ordinal];
+    const ordinal = this.#ordinals.get(path);
+    return ordinal === undefined ? undefined : this.#nodes[ordinal];
   }
 
   /** The ordinal of the item at a canonical path, without reading the item. O(1). */
   ordinalAt(path: string): number | undefined {
-    return this.ordinals.get(path);
+    return this.#ordinals.get(path);
   }
 
   /** The live item with this ordinal. O(1). */
   nodeAt(ordinal: number): ItemNode | undefined {
-    return this.nodes[ordinal];
+    return this.#nodes[ordinal];
   }
 
   /** The published state; CLOSED after close. */
   state(): StoreState {
-    if (this.isClosed) throw closed();
-    return this.published;
+    if (this.#isClosed) throw closed();
+    return this.#published;
   }
 
   /**
@@ -458,61 +518,61 @@ export class StoreEngine implements Store {
    * published after the batch resolved. A change without records writes nothing.
    */
   write<R>(compute: (state: StoreState, now: number) => Write<R>): Promise<Write<R>> {
-    if (this.isClosed) return Promise.reject(closed());
-    return this.queue.run(async () => {
-      if (this.isClosed) throw closed();
-      const change = compute(this.published, this.now());
+    if (this.#isClosed) return Promise.reject(closed());
+    return this.#queue.run(async () => {
+      if (this.#isClosed) throw closed();
+      const change = compute(this.#published, this.now());
       if (change.records.length === 0) return change;
-      const revision = this.revision + 1;
-      const digest = this.digest.copy();
-      const operations = encodeChanges(this.keys, change.records, revision, digest, this.previousText);
+      const revision = this.#revision + 1;
+      const digest = this.#digest.copy();
+      const operations = encodeChanges(this.#keys, change.records, revision, digest, this.previousText);
       try {
-        await this.adapter.batch(operations);
+        await this.#adapter.batch(operations);
       } catch (error) {
         throw adapterError(error, 'writing');
       }
       // Publish: nothing above can fail any more.
-      this.revision = revision;
-      this.digest = digest;
-      if (change.root !== undefined) this.published = { ...this.published, root: change.root };
+      this.#revision = revision;
+      this.#digest = digest;
+      if (change.root !== undefined) this.#published = { ...this.#published, root: change.root };
       for (const record of change.records) {
         if (record.kind === 'putItem') {
           const { node } = record;
-          this.ordinals.set(record.path, node.ordinal);
+          this.#ordinals.set(record.path, node.ordinal);
           // Grow densely: a write far past the end would turn the array into a slow dictionary.
-          while (this.nodes.length < node.ordinal) this.nodes.push(undefined);
-          this.nodes[node.ordinal] = node;
-          this.published.policies.noteItem(node.ordinal, parentOrdinal(node), node.acl);
+          while (this.#nodes.length < node.ordinal) this.#nodes.push(undefined);
+          this.#nodes[node.ordinal] = node;
+          this.#published.policies.noteItem(node.ordinal, parentOrdinal(node), node.acl);
         } else if (record.kind === 'deleteItem') {
-          const ordinal = this.ordinals.get(record.path);
-          this.ordinals.delete(record.path);
-          if (ordinal !== undefined) this.nodes[ordinal] = undefined;
+          const ordinal = this.#ordinals.get(record.path);
+          this.#ordinals.delete(record.path);
+          if (ordinal !== undefined) this.#nodes[ordinal] = undefined;
         }
       }
-      this.published.policies.apply(change.deltas);
-      if (change.approvalDeltas !== undefined) this.published.approvals.apply(change.approvalDeltas);
+      this.#published.policies.apply(change.deltas);
+      if (change.approvalDeltas !== undefined) this.#published.approvals.apply(change.approvalDeltas);
       return change;
     });
   }
 
   /** Reads one adapter key; STORAGE on failure, CLOSED after close. */
   async read(key: string): Promise<Uint8Array | undefined> {
-    if (this.isClosed) throw closed();
+    if (this.#isClosed) throw closed();
     try {
-      return await this.adapter.get(key);
+      return await this.#adapter.get(key);
     } catch (error) {
-      if (this.isClosed) throw closed();
+      if (this.#isClosed) throw closed();
       throw adapterError(error, 'reading');
     }
   }
 
   audit(event: AuditEvent): void {
-    deliver(this.options.onAudit, event);
+    deliver(this.#options.onAudit, event);
   }
 
   /** Calls the host's notifier; its failure is returned, never thrown (the request stands). */
   async notify(request: ApprovalView, medium: string | string[]): Promise<unknown> {
-    const notifier = this.options.notify;
+    const notifier = this.#options.notify;
     if (notifier === undefined) return undefined;
     try {
       await notifier(request, medium);

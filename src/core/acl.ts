@@ -3,6 +3,7 @@
 // that id; a group entry matches a principal in that group; entries add up.
 
 import { assertSchema, schemaValidator } from './validate.js';
+import { ID_CAP } from './principal.js';
 import type { Acl, AclAccess, AclEntity, AclEntry, Principal } from './types.js';
 
 const entitySchema = {
@@ -11,7 +12,7 @@ const entitySchema = {
   required: ['type', 'id'],
   properties: {
     type: { enum: ['user', 'group'] },
-    id: { type: 'string', minLength: 1, maxLength: 1024 },
+    id: { type: 'string', minLength: 1, maxLength: ID_CAP },
   },
 } as const;
 

@@ -25,10 +25,10 @@ import {
   type DecisionVerb,
 } from './approvals.js';
 import type { ApprovalBlock } from './conditions/index.js';
-import { operationOfAction, type ItemOperation } from './actions.js';
+import type { ItemOperation } from './actions.js';
 import type { Decision } from './decision.js';
-import { conflict, forbidden, invalid, validationError } from './errors.js';
-import { decideOperation, existing } from './items.js';
+import { conflict, invalid, validationError } from './errors.js';
+import { authorize, decideOperation, existing } from './items.js';
 import { checkPath, type ParsedPath } from './paths.js';
 import { sameCondition, sameMembers, type Policy } from './policy.js';
 import type { PolicyCaller, PolicyState } from './policy-ops.js';
@@ -62,12 +62,17 @@ export interface RequestOutcome {
   readonly isNew: boolean;
 }
 
-const DEFAULT_OPERATIONS: Readonly<Record<string, ItemOperation>> = {
+// The operation whose §5 row gives an action's ACL entry and policy action. The
+// ACL column is the same for the patch of a secret and of a directory
+// (read_write on the item), so `sm.secret.update` needs no item type.
+const OPERATION_OF_ACTION: Readonly<Record<string, Exclude<ItemOperation, 'create'>>> = {
   'sm.node.list': 'list',
   'sm.secret.read': 'read',
   'sm.secret.update': 'patchSecret',
   'sm.node.delete': 'delete',
 };
+
+const REQUEST_VERB = 'request access to';
 
 /**
  * requestApproval({ path, action?, justification }): accepted when the
@@ -85,24 +90,26 @@ export function requestApproval(state: ApprovalState, caller: PolicyCaller, body
   if (problems.length > 0 || !('path' in checked)) throw validationError(problems);
   const { justification, action: askedAction } = body as { justification: string; action?: string };
   const path = checked.path;
-  // (2) the item must exist
-  const { node, nodes } = existing(state, caller, path, 'request access to');
+  // (2) the item must exist (NOT_FOUND only for those who may know).
+  const { node, nodes } = existing(state, caller, path, REQUEST_VERB);
+  // (3) the decision the approval would change. Which ACL entry and which
+  // policy action it reads depend on the action alone, never on the item's
+  // type, so a refusal says nothing about what the item is.
   const action = askedAction ?? (node.type === 'secret' ? 'sm.secret.read' : 'sm.node.list');
-  // (3) the decision the approval would change
   let decision: Decision;
   if (action === 'sm.node.create') {
-    if (node.type !== 'directory') throw invalid('/path', 'an approval to create is asked on the directory to create in');
-    // A create directly in D: the parent's ACL, the policies on a child of D (a name no item can have).
+    // A create directly in D: D's ACL, the policies on a child of D (a name no item can have).
     const child: ParsedPath = { segments: [...path.segments, '\u0000'], path: `${path.path}/\u0000` };
     decision = decideOperation(caller, 'create', child, nodes).decision;
   } else {
-    const operation = DEFAULT_OPERATIONS[action] ?? operationOfAction(action)!;
-    const fitting = node.type === 'directory' ? operation !== 'read' && operation !== 'patchSecret' : operation !== 'list';
-    if (!fitting) throw invalid('/action', `\`${action}\` does not apply to a ${node.type}`);
-    decision = decideOperation(caller, operation, path, nodes).decision;
+    decision = decideOperation(caller, OPERATION_OF_ACTION[action]!, path, nodes).decision;
   }
+  if (!decision.allowed && decision.effect !== 'approval_required') authorize(decision, REQUEST_VERB, path.path);
+  // (4) state: the action must fit the item, and there must be something to approve.
+  if (action === 'sm.node.create' && node.type !== 'directory') throw invalid('/path', 'an approval to create is asked on the directory to create in');
+  const fits = node.type === 'directory' ? action !== 'sm.secret.read' && action !== 'sm.secret.update' : action !== 'sm.node.list';
+  if (!fits) throw invalid('/action', `\`${action}\` does not apply to a ${node.type}`);
   if (decision.allowed) throw conflict(`Nothing to approve: \`${action}\` on \`${path.path}\` is allowed already`);
-  if (decision.effect !== 'approval_required') throw forbidden('request access to', path.path);
   // The first of the decision's policies by name then id.
   const policy = state.policies.get(decision.policyIds![0]!)!;
   const block = policy.compiled!.approval!;

@@ -8,6 +8,7 @@ import type { ApprovalBlock } from './conditions/index.js';
 import { conflict, forbidden, notFound, validationError, type ErrorDetail } from './errors.js';
 import type { Principal, PrincipalKind } from './types.js';
 import { detailsFromAjv, isPlainObject, isWellFormed, schemaValidator } from './validate.js';
+import { DEFAULT_STRING_CAP } from './input.js';
 
 export type StoredStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'revoked';
 export type ApprovalStatus = StoredStatus | 'expired';
@@ -176,6 +177,7 @@ export function parseListQuery(input: unknown): { status?: ApprovalStatus; as?: 
 
 export function parseRequestId(input: unknown): string {
   if (typeof input !== 'string') throw validationError([{ pointer: '/id', message: 'must be a string' }]);
+  if (input.length > DEFAULT_STRING_CAP) throw validationError([{ pointer: '/id', message: `is longer than ${DEFAULT_STRING_CAP} characters` }]);
   return input;
 }
 

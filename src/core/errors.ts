@@ -1,8 +1,13 @@
-// CofferError: the one error class of the library (SPEC §10). Every error the
-// library throws is built here, so codes, statuses and message style stay in
-// one place. Messages are one line for people; the `code` is the contract.
+// CofferError: the one error class of the library. Every error the library
+// throws is built here, so codes, statuses and message style stay in one
+// place. Messages are one line for people; the `code` is the contract.
 // INVARIANT: no constructor here takes a secret value, so none can leak one.
+// The decision behind a refusal rides along in a private slot: the audit
+// event reads it, but no log, JSON or HTTP body can (docs/errors.md).
 
+import type { Decision } from './decision.js';
+
+/** The stable codes of {@link CofferError}; `code` is the contract, the message is for people. */
 export type ErrorCode =
   | 'VALIDATION'
   | 'FORBIDDEN'
@@ -15,8 +20,10 @@ export type ErrorCode =
   | 'WRONG_KEY'
   | 'CLOSED'
   | 'STORAGE'
-  | 'CORRUPT';
+  | 'CORRUPT'
+  | 'INTERNAL';
 
+/** The HTTP-style status of each code. */
 export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze({
   VALIDATION: 400,
   FORBIDDEN: 403,
@@ -30,6 +37,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze
   CLOSED: 503,
   STORAGE: 503,
   CORRUPT: 500,
+  INTERNAL: 500,
 });
 
 /** One problem in a malformed input: a JSON pointer into the input and a sentence. */
@@ -38,30 +46,96 @@ export interface ErrorDetail {
   readonly message: string;
 }
 
+/** Why the storage failed: another holder has the store open (`locked`), or anything else (`io`). */
+export type StorageReason = 'locked' | 'io';
+
 export interface CofferErrorOptions {
   readonly details?: readonly ErrorDetail[];
   readonly policyIds?: readonly string[];
+  readonly reason?: StorageReason;
   readonly cause?: unknown;
 }
 
+/** At most this many problems are listed in `details`; one more entry says how many were left out. */
+export const MAX_DETAILS = 100;
+
+// Set in the class's static block: the only ways to reach the private slot.
+let attachDecision: (error: CofferError, decision: Decision) => void;
+let readDecision: (error: CofferError) => Decision | undefined;
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The one error class of coffer: a stable `code`, an HTTP-style `status`, a
+ * one-line `message` that never holds a secret value, and where it applies
+ * `details` (every problem of a malformed input, with JSON pointers),
+ * `policyIds` (the policies an approval is needed under) or `reason` (for
+ * `STORAGE`). The original error, when there is one, is `cause`.
+ */
 export class CofferError extends Error {
+  /** The contract: see docs/errors.md for every code. */
   readonly code: ErrorCode;
+  /** The HTTP status that fits the code (400, 403, 404, 409, 500, 503). */
   readonly status: number;
+  /** For `VALIDATION`: every problem (at most 100, then one entry with pointer `""` counting the rest). */
   readonly details?: readonly ErrorDetail[];
+  /** For `APPROVAL_REQUIRED`: the policies that would grant after an approval, by name then id. */
   readonly policyIds?: readonly string[];
+  /** For `STORAGE`: `locked` when another process or store holds the storage, else `io`. */
+  readonly reason?: StorageReason;
+  #decision: Decision | undefined;
+
+  static {
+    attachDecision = (error, decision) => {
+      error.#decision = decision;
+    };
+    readDecision = (error) => error.#decision;
+  }
 
   constructor(code: ErrorCode, message: string, options: CofferErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CofferError';
     this.code = code;
     this.status = STATUS_OF_CODE[code];
-    if (options.details !== undefined) this.details = Object.freeze(options.details.map((d) => Object.freeze({ ...d })));
+    if (options.details !== undefined) this.details = Object.freeze(capDetails(options.details).map((d) => Object.freeze({ pointer: d.pointer, message: d.message })));
     if (options.policyIds !== undefined) this.policyIds = Object.freeze([...options.policyIds]);
+    if (options.reason !== undefined) this.reason = options.reason;
+  }
+
+  /** What a log or an HTTP body may hold: name, code, status, message, and details / policyIds / reason when present. */
+  toJSON(): { name: string; code: ErrorCode; status: number; message: string; details?: ErrorDetail[]; policyIds?: string[]; reason?: StorageReason } {
+    const out: ReturnType<CofferError['toJSON']> = { name: this.name, code: this.code, status: this.status, message: this.message };
+    if (this.details !== undefined) out.details = this.details.map((d) => ({ pointer: d.pointer, message: d.message }));
+    if (this.policyIds !== undefined) out.policyIds = [...this.policyIds];
+    if (this.reason !== undefined) out.reason = this.reason;
+    return out;
+  }
+
+  /** `util.inspect`: the stack, the public fields and the cause; never the decision behind a refusal. */
+  [INSPECT](depth: number, options: { stylize?: unknown }, inspect?: (value: unknown, options: unknown) => string): string {
+    const { name: _name, message: _message, ...fields } = this.toJSON();
+    const shown: Record<string, unknown> = { ...fields };
+    if (this.cause !== undefined) shown.cause = this.cause;
+    const body = typeof inspect === 'function' ? inspect(shown, { ...options, depth: depth < 0 ? 0 : depth }) : JSON.stringify(fields);
+    return `${this.stack ?? `${this.name}: ${this.message}`} ${body}`;
   }
 }
 
+/** True when `value` is a {@link CofferError}. */
 export function isCofferError(value: unknown): value is CofferError {
   return value instanceof CofferError;
+}
+
+/** The decision that refused an operation (FORBIDDEN, APPROVAL_REQUIRED), when a decision did. */
+export function decisionOfRefusal(error: unknown): Decision | undefined {
+  return error instanceof CofferError ? readDecision(error) : undefined;
+}
+
+/** Keeps the first MAX_DETAILS problems and says how many more there were. */
+function capDetails(details: readonly ErrorDetail[]): readonly ErrorDetail[] {
+  if (details.length <= MAX_DETAILS) return details;
+  const left = details.length - MAX_DETAILS;
+  return [...details.slice(0, MAX_DETAILS), { pointer: '', message: `and ${left} more problem${left === 1 ? '' : 's'} not listed` }];
 }
 
 // ---------------------------------------------------------------- constructors
@@ -79,12 +153,16 @@ export function invalid(pointer: string, message: string): CofferError {
   return validationError([{ pointer, message }]);
 }
 
-export function forbidden(action: string, target: string): CofferError {
-  return new CofferError('FORBIDDEN', `Not allowed to ${action} \`${target}\``);
+export function forbidden(action: string, target: string, decision?: Decision): CofferError {
+  const error = new CofferError('FORBIDDEN', `Not allowed to ${action} \`${target}\``);
+  if (decision !== undefined) attachDecision(error, decision);
+  return error;
 }
 
-export function approvalRequired(action: string, target: string, policyIds: readonly string[]): CofferError {
-  return new CofferError('APPROVAL_REQUIRED', `An approval is needed to ${action} \`${target}\``, { policyIds });
+export function approvalRequired(action: string, target: string, policyIds: readonly string[], decision?: Decision): CofferError {
+  const error = new CofferError('APPROVAL_REQUIRED', `An approval is needed to ${action} \`${target}\``, { policyIds });
+  if (decision !== undefined) attachDecision(error, decision);
+  return error;
 }
 
 export function notFound(what: string, target: string): CofferError {
@@ -115,10 +193,15 @@ export function closed(): CofferError {
   return new CofferError('CLOSED', 'The store is closed');
 }
 
-export function storageFailure(message: string, cause?: unknown): CofferError {
-  return new CofferError('STORAGE', message, { cause });
+export function storageFailure(message: string, cause?: unknown, reason: StorageReason = 'io'): CofferError {
+  return new CofferError('STORAGE', message, { cause, reason });
 }
 
 export function corrupt(message: string, cause?: unknown): CofferError {
   return new CofferError('CORRUPT', message, { cause });
+}
+
+/** An unexpected failure inside coffer (a bug): the original error is the cause, its text is not shown. */
+export function internalError(cause: unknown): CofferError {
+  return new CofferError('INTERNAL', 'An unexpected error occurred inside coffer', { cause });
 }

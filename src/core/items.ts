@@ -105,7 +105,8 @@ const patchOptionsSchema = {
 function valueProblems(value: unknown, maxSecretBytes: number): ErrorDetail[] {
   if (typeof value !== 'string') return [];
   if (!isWellFormed(value)) return [{ pointer: '/value', message: 'is not valid Unicode (it holds a lone surrogate)' }];
-  if (utf8Length(value) > maxSecretBytes) return [{ pointer: '/value', message: `is longer than ${maxSecretBytes} bytes of UTF-8` }];
+  // A UTF-16 unit is at least one UTF-8 byte: a longer string is refused without counting.
+  if (value.length > maxSecretBytes || utf8Length(value) > maxSecretBytes) return [{ pointer: '/value', message: `is longer than ${maxSecretBytes} bytes of UTF-8` }];
   return [];
 }
 
@@ -251,26 +252,16 @@ function missingItem(state: ItemState, caller: Caller, path: ParsedPath, verb: s
   throw forbidden(verb, shown);
 }
 
-// The decision behind each refusal, so the audit event can give its reason.
-const refusalDecisions = new WeakMap<object, Decision>();
-
-/** The decision that refused an operation, when a decision did. */
-export function decisionOfRefusal(error: unknown): Decision | undefined {
-  return typeof error === 'object' && error !== null ? refusalDecisions.get(error) : undefined;
-}
-
 /** Step (3): throws FORBIDDEN or APPROVAL_REQUIRED unless allowed. */
 export function authorize(decision: Decision, verb: string, shown: string): void {
   if (decision.allowed) return;
-  const error = decision.effect === 'approval_required' ? approvalRequired(verb, shown, decision.policyIds ?? []) : forbidden(verb, shown);
-  refusalDecisions.set(error, decision);
-  throw error;
+  throw decision.effect === 'approval_required' ? approvalRequired(verb, shown, decision.policyIds ?? [], decision) : forbidden(verb, shown, decision);
 }
 
 /** Finds the item at `path`, with its node chain, or runs step (2). */
-export function existing(state: ItemState, caller: Caller, path: ParsedPath, verb: string): { node: ItemNode; nodes: ItemNode[] } {
+export function existing(state: ItemState, caller: Caller, path: ParsedPath, verb: string, shown = path.path): { node: ItemNode; nodes: ItemNode[] } {
   const nodes = nodesToward(state.root, path);
-  if (nodes.length !== path.segments.length + 1) missingItem(state, caller, path, verb, path.path);
+  if (nodes.length !== path.segments.length + 1) missingItem(state, caller, path, verb, shown);
   return { node: nodes[nodes.length - 1]!, nodes };
 }
 
@@ -292,7 +283,8 @@ export function getItem(state: ItemState, caller: Caller, rawPath: unknown, visi
   const { node, nodes } = existing(state, caller, path, 'read');
   const operation: ItemOperation = node.type === 'directory' ? 'list' : 'read';
   const { decision, isPathOnly } = decideOperation(caller, operation, path, nodes);
-  authorize(decision, OPERATION_RULES[operation].verb, path.path);
+  // One verb for `get` whatever the item is: a refusal must not tell a directory from a secret.
+  authorize(decision, 'read', path.path);
   const view = itemView(node, path.path);
   if (node.type === 'directory') {
     view.children = isPathOnly && visibleChild !== undefined ? childrenOf(node, (child) => visibleChild(caller, path, child)) : childrenOf(node);
@@ -316,7 +308,8 @@ export function createItem(state: ItemState, caller: Caller, request: CreateRequ
   if (path.segments.length === 0) throw alreadyExists('Item', '/');
   // (2) the parent directory must exist.
   const parentPath = parentOf(path);
-  const { node: parent } = existing(state, caller, parentPath, 'create');
+  // A refusal names the path asked for, never the parent that is missing.
+  const { node: parent } = existing(state, caller, parentPath, 'create', path.path);
   const nodes = nodesToward(state.root, path);
   // (3) create on X: the parent's ACL, policies on X.
   const { decision } = decideOperation(caller, 'create', path, nodes);

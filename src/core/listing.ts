@@ -31,28 +31,50 @@ export interface TokenCodec {
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
-// name <op> <value>: the field and operator in any case; spaces around the
-// whole filter and around the operator are ignored; the value is the rest,
-// bare (spaces allowed) or wrapped in "…" or '…'.
-const FILTER = /^name\s*(eq|sw|sm|co)(?:\s+(.*)|(["'].*)|)$/is;
+/** The cap of a filter, in characters (after trimming; 4× this on the raw string). */
+export const FILTER_CAP = 1024;
+/** The cap of a page token, in characters. */
+export const PAGE_TOKEN_CAP = 4096;
 
-/** Parses a filter; an empty (or all-space) filter is no filter. */
+const OPERATORS: Readonly<Record<string, FilterOperator>> = { eq: 'eq', sw: 'sw', sm: 'sw', co: 'co' };
+
+function isSpace(unit: number): boolean {
+  // What String.prototype.trim removes among ASCII, and the other spaces a filter may hold.
+  return unit === 0x20 || (unit >= 0x09 && unit <= 0x0d) || unit === 0xa0 || unit === 0xfeff || (unit >= 0x2000 && unit <= 0x200a) || unit === 0x2028 || unit === 0x2029 || unit === 0x202f || unit === 0x205f || unit === 0x3000 || unit === 0x1680;
+}
+
+/**
+ * Parses a filter; an empty (or all-space) filter is no filter. The grammar:
+ * `name`, optional spaces, an operator (`eq`, `sw`, `sm`, `co`; any case),
+ * then either spaces and the value (the rest, trimmed), or a quoted value
+ * right away (`name eq"x"`). A value wrapped in "…" or '…' loses its quotes.
+ * Read by index in one pass: O(length), no regex.
+ */
 export function parseFilter(input: unknown): NameFilter | undefined {
   if (input === undefined) return undefined;
   if (typeof input !== 'string') throw invalid('/filter', 'must be a string such as `name eq value`');
+  if (input.length > FILTER_CAP * 4) throw invalid('/filter', `is longer than ${FILTER_CAP} characters`);
   const text = input.trim();
   if (text === '') return undefined;
-  const match = FILTER.exec(text);
-  if (match === null) throw invalid('/filter', 'must be `name eq|sw|sm|co value`');
-  const operator = match[1]!.toLowerCase();
-  let value = (match[2] ?? match[3] ?? '').trim();
+  if (text.length > FILTER_CAP) throw invalid('/filter', `is longer than ${FILTER_CAP} characters`);
+  const malformed = () => invalid('/filter', 'must be `name eq|sw|sm|co value`');
+  if (text.slice(0, 4).toLowerCase() !== 'name') throw malformed();
+  let at = 4;
+  while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+  const operator = OPERATORS[text.slice(at, at + 2).toLowerCase()];
+  if (operator === undefined) throw malformed();
+  at += 2;
+  const next = text.charCodeAt(at);
+  // After the operator: the end, spaces then the value, or a quote opening the value.
+  if (at < text.length && !isSpace(next) && next !== 0x22 && next !== 0x27) throw malformed();
+  let value = text.slice(at).trim();
   const quote = value[0];
   if (quote === '"' || quote === "'") {
     if (value.length < 2 || value[value.length - 1] !== quote) throw invalid('/filter', 'has a quoted value without its closing quote');
     value = value.slice(1, -1);
   }
   if (value === '') throw invalid('/filter', 'has an empty value');
-  return { operator: operator === 'sm' ? 'sw' : (operator as FilterOperator), value: value.toLowerCase() };
+  return { operator, value: value.toLowerCase() };
 }
 
 export function matchesFilter(policy: Policy, filter: NameFilter | undefined): boolean {
@@ -79,6 +101,7 @@ export function parsePageSize(input: unknown): number {
 export function parsePageToken(input: unknown, tokens: TokenCodec): PagePosition | undefined {
   if (input === undefined || input === '') return undefined;
   if (typeof input !== 'string') throw invalid('/pageToken', 'must be a string from a previous page');
+  if (input.length > PAGE_TOKEN_CAP) throw invalid('/pageToken', `is longer than ${PAGE_TOKEN_CAP} characters`);
   const position = tokens.decode(input);
   if (position === undefined) throw invalid('/pageToken', 'is malformed or was altered');
   return position;

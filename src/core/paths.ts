@@ -2,7 +2,8 @@
 // bytes without `.`/`..`/control characters/`*`, depth ≤ 64, length ≤ 4096
 // bytes. A parsed path is the list of its NFC segments; `/` is the empty list.
 
-import { validationError, type ErrorDetail } from './errors.js';
+import { MAX_DETAILS, validationError, type ErrorDetail } from './errors.js';
+import { RAW_FACTOR } from './input.js';
 import { isWellFormed } from './validate.js';
 
 export const MAX_SEGMENT_BYTES = 255;
@@ -94,6 +95,8 @@ export function plainCanonical(input: unknown): string | undefined {
  */
 export function checkPath(input: unknown, pointer = '/path'): { path: ParsedPath } | { problems: ErrorDetail[] } {
   if (typeof input !== 'string') return { problems: [{ pointer, message: 'must be a string' }] };
+  // O(1) first: a path of more than 4 × 4096 UTF-16 units cannot be valid (NFC can shrink text, never by more).
+  if (input.length > MAX_PATH_BYTES * RAW_FACTOR) return { problems: [{ pointer, message: `is longer than ${MAX_PATH_BYTES} bytes` }] };
   const plain = plainPath(input);
   if (plain !== undefined) return { path: plain };
   if (!isWellFormed(input)) return { problems: [{ pointer, message: 'is not valid Unicode (it holds a lone surrogate)' }] };
@@ -105,6 +108,11 @@ export function checkPath(input: unknown, pointer = '/path'): { path: ParsedPath
   const segments = body.split('/');
   const problems: ErrorDetail[] = [];
   for (const [index, segment] of segments.entries()) {
+    // Enough to show (details list 100 problems and count the rest); past that, stop looking.
+    if (problems.length > MAX_DETAILS) {
+      problems.push({ pointer, message: `segments ${index + 1} to ${segments.length} were not checked` });
+      break;
+    }
     const where = `segment ${index + 1}`;
     if (segment === '') problems.push({ pointer, message: `${where} is empty (\`//\`)` });
     else if (segment === '.' || segment === '..') problems.push({ pointer, message: `${where} is \`${segment}\`, which is not allowed` });

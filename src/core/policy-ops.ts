@@ -24,6 +24,7 @@ import {
 import { ANY_RESOURCE, parseResource, type ResourceTarget } from './resources.js';
 import type { ItemNode } from './types.js';
 import { assertSchema, schemaValidator } from './validate.js';
+import { DEFAULT_STRING_CAP } from './input.js';
 
 export interface PolicyState extends ItemState {
   readonly policies: PolicyIndex;
@@ -60,9 +61,15 @@ export function decidePolicyAction(state: PolicyState, caller: PolicyCaller, act
   }).decision;
 }
 
-function authorizePolicy(state: PolicyState, caller: PolicyCaller, verb: string, asked: ResourceTarget): Decision {
+/**
+ * Step (3) for a policy operation. A refusal names what the caller gave: the
+ * resource of a create or a listing, the id of a policy asked for by id —
+ * never the resource of a policy the caller may not read.
+ */
+function authorizePolicy(state: PolicyState, caller: PolicyCaller, verb: string, asked: ResourceTarget, policyId?: string): Decision {
   const decision = decidePolicyAction(state, caller, `authz.policy.${verb}`, asked);
-  authorize(decision, `${verb} policies on`, asked.text);
+  if (policyId === undefined) authorize(decision, `${verb} policies on`, asked.text);
+  else authorize(decision, `${verb} policy`, policyId);
   return decision;
 }
 
@@ -103,6 +110,7 @@ export function placementNow(root: ItemNode, policy: Policy): Placement {
 
 function parsePolicyId(input: unknown): string {
   if (typeof input !== 'string') throw invalid('/id', 'must be a string');
+  if (input.length > DEFAULT_STRING_CAP) throw invalid('/id', `is longer than ${DEFAULT_STRING_CAP} characters`);
   return input;
 }
 
@@ -138,19 +146,19 @@ export function getPolicy(state: PolicyState, caller: PolicyCaller, rawId: unkno
   const id = parsePolicyId(rawId);
   if (options !== undefined) assertSchema<{ conditionJson?: boolean }>(schemaValidator('policy-get-options', getOptionsSchema), options, '/options');
   const policy = existingPolicy(state, id);
-  const decision = authorizePolicy(state, caller, 'read', policy.resource);
+  const decision = authorizePolicy(state, caller, 'read', policy.resource, id);
   const conditionJson = (options as { conditionJson?: boolean } | undefined)?.conditionJson === true;
   return { result: policyView(policy, state.policies.isAlive(policy), conditionJson), decision };
 }
 
 export function updatePolicy(state: PolicyState, caller: PolicyCaller, rawId: unknown, body: unknown): PolicyChange<PolicyView> {
   const id = parsePolicyId(rawId);
-  const current = state.policies.get(id);
-  const fields = parsePolicyBody(body, false, current?.accessType ?? 'Allow', id);
+  // (1) reads the body alone: what the stored policy is (a Deny, say) is checked after authorization.
+  const fields = parsePolicyBody(body, false, 'Allow', id);
   const policy = existingPolicy(state, id);
-  const decision = authorizePolicy(state, caller, 'update', policy.resource);
+  const decision = authorizePolicy(state, caller, 'update', policy.resource, id);
   const resourceChanges = fields.resource !== undefined && fields.resource.text !== policy.resource.text;
-  if (resourceChanges) authorizePolicy(state, caller, 'update', fields.resource!);
+  if (resourceChanges) authorizePolicy(state, caller, 'update', fields.resource!, id);
   if (policy.isReadOnly) throw readOnly(policy.name);
   // A policy that becomes a Deny cannot keep an approval block (SPEC §7.3).
   const condition = fields.condition !== undefined ? fields.condition : policy.condition;
@@ -195,7 +203,7 @@ export function samePolicy(a: Policy, b: Policy): boolean {
 export function deletePolicy(state: PolicyState, caller: PolicyCaller, rawId: unknown): PolicyChange<undefined> {
   const id = parsePolicyId(rawId);
   const policy = existingPolicy(state, id);
-  const decision = authorizePolicy(state, caller, 'delete', policy.resource);
+  const decision = authorizePolicy(state, caller, 'delete', policy.resource, id);
   if (policy.isReadOnly) throw readOnly(policy.name);
   return { result: undefined, records: [{ kind: 'deletePolicy', id }], deltas: [{ kind: 'deletePolicy', id }], decision, before: policy };
 }

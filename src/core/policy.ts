@@ -8,6 +8,8 @@ import { ACCESS_LEVELS, CONSUMER, derivePermissions, summaryResources, type Acce
 import { checkResource, type ResourceTarget } from './resources.js';
 import { CofferError } from './errors.js';
 import { detailsFromAjv, isPlainObject, isWellFormed, schemaValidator } from './validate.js';
+import { ID_CAP } from './principal.js';
+import { DEFAULT_STRING_CAP, RAW_FACTOR } from './input.js';
 
 export type AccessType = 'Allow' | 'Deny';
 
@@ -64,7 +66,7 @@ const memberListSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['id'],
-    properties: { id: { type: 'string', minLength: 1, maxLength: 1024 }, name: { type: 'string', maxLength: 1024 } },
+    properties: { id: { type: 'string', minLength: 1, maxLength: ID_CAP }, name: { type: 'string', maxLength: DEFAULT_STRING_CAP } },
   },
 } as const;
 
@@ -130,7 +132,9 @@ export function parsePolicyBody(input: unknown, isCreate: boolean, currentAccess
   if (input.isReadOnly === true) problems.push({ pointer: '/isReadOnly', message: 'only built-in policies are read-only' });
   if (input.consumer !== undefined && input.consumer !== CONSUMER) problems.push({ pointer: '/consumer', message: `must be \`${CONSUMER}\`` });
 
-  if (typeof input.name === 'string') {
+  if (typeof input.name === 'string' && input.name.length > NAME_MAX * RAW_FACTOR) {
+    problems.push({ pointer: '/name', message: `is longer than ${NAME_MAX} characters` });
+  } else if (typeof input.name === 'string') {
     const name = input.name.trim();
     if (!NAME_PATTERN.test(input.name) || name.length === 0 || name.length > NAME_MAX) {
       problems.push({ pointer: '/name', message: `must be 1–${NAME_MAX} characters of ASCII letters, digits, space, \`_\` and \`-\`` });

@@ -10,15 +10,18 @@ interface PrincipalInput {
   admin?: boolean;
 }
 
+/** The cap of a principal, group, member or ACL entity id, in characters. */
+export const ID_CAP = 255;
+
 // Extra fields are the host's business (a display name, say) and are ignored;
 // the fields coffer reads must have the right types.
 const principalSchema = {
   type: 'object',
   required: ['id'],
   properties: {
-    id: { type: 'string', minLength: 1 },
+    id: { type: 'string', minLength: 1, maxLength: ID_CAP },
     kind: { enum: ['user', 'token', 'serviceIdentity'] },
-    groups: { type: 'array', items: { type: 'string', minLength: 1 } },
+    groups: { type: 'array', items: { type: 'string', minLength: 1, maxLength: ID_CAP } },
     admin: { type: 'boolean' },
   },
 } as const;

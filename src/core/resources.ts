@@ -22,7 +22,8 @@ export function checkResource(input: unknown, pointer = '/resource'): { target: 
   if (input === '*') return { target: ANY_RESOURCE };
   const isSubtree = input === '/*' || input.endsWith('/*');
   const pathText = isSubtree ? (input === '/*' ? '/' : input.slice(0, -2)) : input;
-  if (isSubtree && pathText !== '/' && pathText.endsWith('/')) return { problems: [{ pointer, message: 'has an empty segment before `/*`' }] };
+  // `//*`, `/a//*`: the segment before `/*` is empty (only `/*` itself names the root's subtree).
+  if (isSubtree && input !== '/*' && pathText.endsWith('/')) return { problems: [{ pointer, message: 'has an empty segment before `/*`' }] };
   const checked = checkPath(pathText, pointer);
   if ('problems' in checked) return checked;
   const path = checked.path;

@@ -74,33 +74,3 @@ export function isWellFormed(text: string): boolean {
   if (typeof native === 'function') return native.call(text);
   return !/\p{Surrogate}/u.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
 }
-
-/**
- * A copy of caller input made of own enumerable data only: objects become
- * null-prototype objects, arrays dense arrays, everything else as is. Inputs
- * are read through this copy, so a field inherited from a prototype (or from
- * a polluted `Object.prototype.admin`) is never read as if the caller gave it.
- * Cycles are cut (the repeated object becomes undefined). O(size of input).
- */
-export function ownData<T>(value: T): T {
-  const seen = new WeakSet<object>();
-  const copy = (x: unknown): unknown => {
-    if (typeof x !== 'object' || x === null) return x;
-    if (ArrayBuffer.isView(x)) return x;
-    if (seen.has(x)) return undefined;
-    seen.add(x);
-    let out: unknown;
-    if (Array.isArray(x)) {
-      const list: unknown[] = [];
-      for (let i = 0; i < x.length; i++) list.push(Object.hasOwn(x, i) ? copy(x[i]) : undefined);
-      out = list;
-    } else {
-      const object = Object.create(null) as Record<string, unknown>;
-      for (const key of Object.keys(x)) object[key] = copy((x as Record<string, unknown>)[key]);
-      out = object;
-    }
-    seen.delete(x);
-    return out;
-  };
-  return copy(value) as T;
-}

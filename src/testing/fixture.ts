@@ -18,7 +18,8 @@ import { MemberSet, type PolicyDelta } from '../core/policy-index.js';
 import { createPolicy, type PolicyCaller, type PolicyRecordChange } from '../core/policy-ops.js';
 import { parsePrincipal } from '../core/principal.js';
 import type { AclEntry } from '../core/types.js';
-import { isPlainObject, ownData } from '../core/validate.js';
+import { isPlainObject } from '../core/validate.js';
+import { readInput } from '../core/input.js';
 import { openStore, type BuiltinMembers, type Store, type StoreEngine, type StoreOptions, type StoreState } from '../store.js';
 import type { FakeClock } from './clock.js';
 
@@ -146,10 +147,10 @@ function load(published: StoreState, now: number, engine: StoreEngine, spec: Fix
       else build(node, path.path, content as FixtureTree);
     }
   };
-  build(root, '/', ownData(spec.tree ?? {}));
+  build(root, '/', readInput(spec.tree ?? {}, '/tree', () => options.maxSecretBytes));
   const changed = new Set<string>(byPath.keys());
   changed.delete('/');
-  for (const [rawPath, entries] of Object.entries(ownData(spec.acls ?? {}))) {
+  for (const [rawPath, entries] of Object.entries(readInput(spec.acls ?? {}, '/acls'))) {
     const path = parsePath(rawPath);
     const node = byPath.get(path.path);
     if (node === undefined) throw notFound('item', path.path);
@@ -162,7 +163,7 @@ function load(published: StoreState, now: number, engine: StoreEngine, spec: Fix
   const policies: PolicyRecordChange[] = [];
   const deltas: PolicyDelta[] = [];
   const names = new Set<string>();
-  for (const body of ownData(spec.policies ?? [])) {
+  for (const body of readInput(spec.policies ?? [], '/policies')) {
     const newId = options.newId;
     const change = createPolicy(state, caller, body, { policyId: newId(), permissionIds: [newId(), newId(), newId()] });
     const first = change.records[0];

@@ -6,6 +6,7 @@
 import type { ErrorObject } from 'ajv';
 import { CofferError, validationError, invalid, type ErrorDetail } from '../errors.js';
 import { schemaValidator, detailsFromAjv, isPlainObject } from '../validate.js';
+import { readInput, RAW_FACTOR } from '../input.js';
 import { compileIpList, ipListContains, parseClientAddress, parseIpList, type ClientAddress, type CompiledIpList } from './ip.js';
 import {
   WEEKDAYS,
@@ -92,15 +93,21 @@ const DAY_MS = 86_400_000;
 export const MAX_VALID_FOR_DAYS = 97_067_103;
 export const MAX_MINUTES = MAX_VALID_FOR_DAYS * 1440;
 
+/** Caps of a condition's long strings, in characters: the whole condition as a JSON string, and its IP list. */
+export const CONDITION_CAPS = Object.freeze({ json: 262_144, ipAddress: 65_536 });
+const ID_CAP = 255;
+const TEXT_CAP = 4096;
+
 // ---------------------------------------------------------------- schema
 
-const idList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+const idList = { type: 'array', items: { type: 'string', minLength: 1, maxLength: ID_CAP } } as const;
+const text = { type: 'string', maxLength: TEXT_CAP } as const;
 
 const CONDITION_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    ipAddress: { type: ['string', 'null'] },
+    ipAddress: { type: ['string', 'null'], maxLength: CONDITION_CAPS.ipAddress },
     timeOfAccess: {
       type: ['object', 'null'],
       additionalProperties: false,
@@ -109,17 +116,17 @@ const CONDITION_SCHEMA = {
           type: ['object', 'null'],
           additionalProperties: false,
           required: ['fromDate', 'toDate'],
-          properties: { fromDate: { type: 'string' }, toDate: { type: 'string' }, timezone: { type: 'string' } },
+          properties: { fromDate: text, toDate: text, timezone: text },
         },
         daysSchedule: {
           type: ['object', 'null'],
           additionalProperties: false,
           required: ['fromTime', 'toTime'],
           properties: {
-            fromTime: { type: 'string' },
-            toTime: { type: 'string' },
-            timezone: { type: 'string' },
-            days: { type: ['array', 'null'], items: { type: 'string' } },
+            fromTime: text,
+            toTime: text,
+            timezone: text,
+            days: { type: ['array', 'null'], items: text },
           },
         },
       },
@@ -133,7 +140,7 @@ const CONDITION_SCHEMA = {
         validFor: { type: 'integer', minimum: 1 },
         isValidForInDays: { type: 'boolean' },
         timeToApprove: { type: 'integer', minimum: 1 },
-        notificationMedium: { type: ['string', 'array'], minLength: 1, minItems: 1, items: { type: 'string', minLength: 1 } },
+        notificationMedium: { type: ['string', 'array'], minLength: 1, maxLength: TEXT_CAP, minItems: 1, items: { type: 'string', minLength: 1, maxLength: TEXT_CAP } },
       },
     },
   },
@@ -175,13 +182,19 @@ export function parseCondition(input: unknown, base = '', accessType: 'Allow' | 
   let value = input;
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') {
-    if (value.trim() === '') return null;
+    // The cap is checked on the raw length before anything reads the text (linear parsing only).
+    if (value.length > CONDITION_CAPS.json * RAW_FACTOR) throw invalid(base, `is longer than ${CONDITION_CAPS.json} characters`);
+    const text = value.trim();
+    if (text === '') return null;
+    if (text.length > CONDITION_CAPS.json) throw invalid(base, `is longer than ${CONDITION_CAPS.json} characters`);
     try {
-      value = JSON.parse(value) as unknown;
+      value = JSON.parse(text) as unknown;
     } catch {
       throw invalid(base, 'is not valid JSON');
     }
     if (value === null) return null;
+    // What JSON.parse made has the limits of any input (depth, entries, string lengths).
+    value = readInput(value, base, { [`${base}/ipAddress`]: CONDITION_CAPS.ipAddress });
   }
   if (!isPlainObject(value)) throw invalid(base, 'must be an object or a JSON string of one');
 
@@ -206,7 +219,7 @@ function dedupe(details: readonly ErrorDetail[]): ErrorDetail[] {
 function semanticProblems(condition: Raw, base: string, accessType: 'Allow' | 'Deny'): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   const ip = condition.ipAddress;
-  if (typeof ip === 'string' && ip !== '') {
+  if (typeof ip === 'string' && ip !== '' && ip.length <= CONDITION_CAPS.ipAddress) {
     for (const message of parseIpList(ip).problems) out.push({ pointer: `${base}/ipAddress`, message });
   }
 
@@ -391,7 +404,7 @@ export function evaluateCondition(condition: unknown, request: { ip?: string; no
   const problems: ErrorDetail[] = [];
   let parsed: Condition | null = null;
   try {
-    parsed = parseCondition(condition, '');
+    parsed = parseCondition(readInput(condition, '', { '': CONDITION_CAPS.json, '/ipAddress': CONDITION_CAPS.ipAddress }), '');
   } catch (error) {
     if (!(error instanceof CofferError) || error.details === undefined) throw error;
     problems.push(...error.details);
@@ -409,6 +422,8 @@ export function evaluateCondition(condition: unknown, request: { ip?: string; no
     }
     if (req.ip !== undefined && req.ip !== null && typeof req.ip !== 'string') {
       problems.push({ pointer: '/ip', message: 'must be a string' });
+    } else if (typeof req.ip === 'string' && req.ip.length > TEXT_CAP) {
+      problems.push({ pointer: '/ip', message: `is longer than ${TEXT_CAP} characters` });
     } else if (typeof req.ip === 'string') ip = req.ip;
   }
   if (problems.length > 0) throw validationError(problems);

@@ -10,6 +10,7 @@ export {
   parseClientAddress,
   MAX_VALID_FOR_DAYS,
   MAX_MINUTES,
+  CONDITION_CAPS,
 } from './condition.js';
 export type {
   Condition,
