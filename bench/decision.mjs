@@ -23,7 +23,8 @@ import { newEnforcer, newModelFromString } from 'casbin';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { openStore } from '../dist/src/index.js';
 import { memoryAdapter } from '../dist/adapters/memory/index.js';
-import { MemberSet } from '../dist/src/core/policy-index.js';
+import { engineOf } from '../dist/src/store.js';
+import { memberKeysOf } from '../dist/src/core/state/grants.js';
 import { cofferPolicyBody, makeModel, makeFloor, uniqueQueries, CASBIN_MODEL, casbinRules, casbinGroupings, cedarPolicyText, cedarRequests } from './decision-workload.mjs';
 import { percentiles, heapMB, isMain, modeOf, opsPerSecond, writeResult } from './lib.mjs';
 
@@ -115,22 +116,12 @@ function cedarAllowed(answer) {
  * through, the probes that find an anchor, and the placed candidates read.
  */
 function anatomy(coffer, queries) {
-  const index = coffer.store.state().policies;
+  const state = engineOf(coffer.store).state();
   const counts = { items: 0, probes: 0, hits: 0, candidates: 0 };
   for (const q of queries) {
-    const session = coffer.sessions[q.user];
-    const node = coffer.store.itemAt(q.path);
-    const members = index.membersOf(new MemberSet(session.principal));
-    for (const ordinal of [node.ordinal, ...node.ancestry]) {
-      counts.items++;
-      for (const m of members) {
-        if (!index.mayAnchor(m, ordinal)) continue;
-        counts.probes++;
-        const list = index.anchors.get(m, ordinal);
-        if (list !== undefined) counts.hits++;
-        for (let c = list; c !== undefined; c = c.next) counts.candidates++;
-      }
-    }
+    const members = state.grants.membersOf(memberKeysOf(coffer.sessions[q.user].principal));
+    const seen = state.grants.anatomyOf(members, state.items.at(q.path).ordinal);
+    for (const key of Object.keys(counts)) counts[key] += seen[key];
   }
   const per = (n) => +(n / queries.length).toFixed(2);
   return { queries: queries.length, items: per(counts.items), probes: per(counts.probes), hits: per(counts.hits), candidates: per(counts.candidates) };

@@ -1,7 +1,10 @@
-// The storage-adapter contract (SPEC §11): string keys ordered by their UTF-8
-// bytes (LevelDB's order), byte values, get, one atomic batch, range iteration,
-// open / close, and a `persistent` flag. docs/adapters.md explains it for
-// third parties; runAdapterConformance (coffer/testing) checks it.
+// The storage-adapter contract: string keys ordered by their UTF-8 bytes
+// (LevelDB's order), byte values, get, one atomic batch, range iteration,
+// open / close, and a `persistent` flag. `createAdapter` is the checked base:
+// its public methods check and normalise every argument and the adapter's
+// state, then call the hooks an implementor writes — so the memory, LevelDB
+// and any third-party adapter share one set of checks and one error shape
+// (AdapterError). docs/adapters.md explains it; runAdapterConformance checks it.
 
 /** One write of a batch. */
 export type BatchOperation =
@@ -14,14 +17,19 @@ export interface RangeOptions {
   readonly gte?: string;
   readonly lt?: string;
   readonly lte?: string;
-  /** Newest-last order reversed: largest key first. */
+  /** Largest key first. */
   readonly reverse?: boolean;
-  /** At most this many entries; absent or negative = no limit. */
+  /** At most this many entries; absent, negative or not an integer = no limit. */
   readonly limit?: number;
 }
 
+/**
+ * Where coffer keeps its sealed records: an ordered key–value store. Build one
+ * with {@link createAdapter} (which checks every argument), or implement it
+ * directly and run `runAdapterConformance` from `coffer/testing`.
+ */
 export interface StorageAdapter {
-  /** True when data outlives the process (a key is then required, §11). */
+  /** True when data outlives the process (openStore then requires a key). */
   readonly persistent: boolean;
   /** Opens (or reopens after close) the same storage. Idempotent while open. */
   open(): Promise<void>;
@@ -33,6 +41,186 @@ export interface StorageAdapter {
   batch(operations: readonly BatchOperation[]): Promise<void>;
   /** Entries in the range, in UTF-8 byte order of their keys (reversed on request). */
   iterate(range?: RangeOptions): AsyncIterable<readonly [string, Uint8Array]>;
+}
+
+/**
+ * Why an adapter failed: `not_open` (used while closed), `locked` (another
+ * process or adapter holds the storage), `corrupt` (the storage's own files
+ * are damaged), `invalid` (a bad argument: a key, a value, a batch), `io`
+ * (anything else). coffer maps `locked` and `io` to STORAGE (with that
+ * `reason`), `corrupt` to CORRUPT.
+ */
+export type AdapterErrorKind = 'not_open' | 'locked' | 'corrupt' | 'invalid' | 'io';
+
+/** The one error shape of adapters built with {@link createAdapter}; `cause` keeps the storage's own error. */
+export class AdapterError extends Error {
+  readonly kind: AdapterErrorKind;
+
+  constructor(kind: AdapterErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AdapterError';
+    this.kind = kind;
+  }
+}
+
+/** A range after the checks: bounds present only when given, `limit` a count (Infinity: none). */
+export interface CheckedRange {
+  readonly gt?: string;
+  readonly gte?: string;
+  readonly lt?: string;
+  readonly lte?: string;
+  readonly reverse: boolean;
+  readonly limit: number;
+}
+
+/**
+ * What an implementor writes. Every argument has been checked and the
+ * adapter's state is right when a hook is called: `open` only while closed,
+ * `close` only while open, the rest only while open; keys are well-formed
+ * strings, a batch's operations well-formed, a range normalised. A hook may
+ * throw anything: an AdapterError passes through, anything else becomes
+ * AdapterError `io` with it as the cause.
+ */
+export interface AdapterHooks {
+  readonly persistent: boolean;
+  open(): Promise<void>;
+  close(): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Must apply every operation or none. The values may be the caller's buffers: copy what you keep. */
+  batch(operations: readonly BatchOperation[]): Promise<void>;
+  /** Entries in range order; the base stops after `limit` entries and when the adapter closes. */
+  iterate(range: CheckedRange): AsyncIterable<readonly [string, Uint8Array]>;
+}
+
+// Keys must be well-formed UTF-16: a lone surrogate has no UTF-8 encoding, so
+// it has no place in byte order (LevelDB would silently store U+FFFD instead).
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') throw new AdapterError('invalid', 'A key must be a string');
+  if (!(key as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new AdapterError('invalid', 'A key must be well-formed UTF-16 (no lone surrogate)');
+}
+
+function checkOperation(operation: unknown): BatchOperation {
+  if (typeof operation !== 'object' || operation === null) throw new AdapterError('invalid', 'A batch operation must be an object');
+  const { type, key, value } = operation as { type?: unknown; key?: unknown; value?: unknown };
+  if (type !== 'put' && type !== 'del') throw new AdapterError('invalid', "A batch operation's type must be 'put' or 'del'");
+  checkKey(key);
+  if (type === 'del') return { type, key };
+  if (!(value instanceof Uint8Array)) throw new AdapterError('invalid', 'A value must be a Uint8Array');
+  return { type, key, value };
+}
+
+function checkRange(range: unknown): CheckedRange {
+  const given = (typeof range === 'object' && range !== null ? range : {}) as RangeOptions;
+  const out: { -readonly [K in keyof CheckedRange]: CheckedRange[K] } = {
+    reverse: given.reverse === true,
+    limit: typeof given.limit === 'number' && Number.isInteger(given.limit) && given.limit >= 0 ? given.limit : Infinity,
+  };
+  for (const bound of ['gt', 'gte', 'lt', 'lte'] as const) {
+    const key = given[bound];
+    if (key === undefined) continue;
+    checkKey(key);
+    out[bound] = key;
+  }
+  return out;
+}
+
+/** A plain Uint8Array view of the bytes (no copy): Buffer's slice and toString differ from Uint8Array's. */
+function plainBytes(value: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(value) === Uint8Array.prototype ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function asAdapterError(error: unknown): AdapterError {
+  return error instanceof AdapterError ? error : new AdapterError('io', error instanceof Error ? error.message : 'The storage failed', { cause: error });
+}
+
+function notOpen(): AdapterError {
+  return new AdapterError('not_open', 'The adapter is not open');
+}
+
+/**
+ * A StorageAdapter from an implementor's hooks. The public methods check every
+ * argument (a bad key, value or operation rejects with AdapterError `invalid`
+ * and writes nothing), run open and close one at a time in call order, reject
+ * use while closed (`not_open`), end an iteration whose adapter closed under
+ * it, apply `limit`, and hand out plain Uint8Arrays.
+ */
+export function createAdapter(hooks: AdapterHooks): StorageAdapter {
+  let isOpen = false;
+  // Counts opens: an iteration started before a close must not go on after a reopen.
+  let generation = 0;
+  let transition: Promise<void> = Promise.resolve();
+
+  function enqueue(step: () => Promise<void>): Promise<void> {
+    const run = transition.then(step, step);
+    transition = run.catch(() => undefined);
+    return run;
+  }
+
+  async function* iterate(range?: RangeOptions): AsyncGenerator<readonly [string, Uint8Array]> {
+    if (!isOpen) throw notOpen();
+    const checked = checkRange(range);
+    if (checked.limit === 0) return;
+    const started = generation;
+    let count = 0;
+    try {
+      for await (const [key, value] of hooks.iterate(checked)) {
+        // An iterator does not outlive the close of its adapter (as in LevelDB).
+        if (!isOpen || generation !== started) throw notOpen();
+        yield [key, plainBytes(value)] as const;
+        if (++count >= checked.limit) return;
+      }
+    } catch (error) {
+      throw asAdapterError(error);
+    }
+  }
+
+  return {
+    persistent: hooks.persistent,
+    open: () =>
+      enqueue(async () => {
+        if (isOpen) return;
+        try {
+          await hooks.open();
+        } catch (error) {
+          throw asAdapterError(error);
+        }
+        isOpen = true;
+        generation++;
+      }),
+    close: () =>
+      enqueue(async () => {
+        if (!isOpen) return;
+        isOpen = false;
+        try {
+          await hooks.close();
+        } catch (error) {
+          throw asAdapterError(error);
+        }
+      }),
+    async get(key) {
+      if (!isOpen) throw notOpen();
+      checkKey(key);
+      try {
+        const value = await hooks.get(key);
+        return value === undefined ? undefined : plainBytes(value);
+      } catch (error) {
+        throw asAdapterError(error);
+      }
+    },
+    async batch(operations) {
+      if (!isOpen) throw notOpen();
+      // Check everything before touching anything: a bad operation writes nothing.
+      if (!Array.isArray(operations)) throw new AdapterError('invalid', 'A batch must be an array of operations');
+      const checked = operations.map(checkOperation);
+      if (checked.length === 0) return;
+      try {
+        await hooks.batch(checked);
+      } catch (error) {
+        throw asAdapterError(error);
+      }
+    },
+    iterate,
+  };
 }
 
 /**
@@ -55,35 +243,4 @@ export function compareUtf8(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
-}
-
-// ---------------------------------------------------------------- helpers for adapter authors
-
-/** An error with a level-style `code` (and `cause`), as level's own errors have; the store maps these codes. */
-export function codedError(
-  Kind: ErrorConstructor | TypeErrorConstructor,
-  message: string,
-  code: string,
-  options?: { cause: unknown },
-): Error & { code: string } {
-  return Object.assign(new Kind(message, options), { code });
-}
-
-// Keys must be well-formed UTF-16: a lone surrogate has no UTF-8 encoding, so
-// it has no place in byte order (LevelDB would silently store U+FFFD instead).
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
-/** Throws `LEVEL_INVALID_KEY` unless `key` is a well-formed string. */
-export function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string') throw codedError(TypeError, 'A key must be a string', 'LEVEL_INVALID_KEY');
-  if (LONE_SURROGATE.test(key)) throw codedError(TypeError, 'A key must be well-formed UTF-16 (no lone surrogate)', 'LEVEL_INVALID_KEY');
-}
-
-/** Throws `LEVEL_INVALID_BATCH` / `LEVEL_INVALID_KEY` / `LEVEL_INVALID_VALUE` unless `operation` is a well-formed put or del. */
-export function checkBatchOperation(operation: unknown): asserts operation is BatchOperation {
-  if (typeof operation !== 'object' || operation === null) throw codedError(TypeError, 'A batch operation must be an object', 'LEVEL_INVALID_BATCH');
-  const { type, key, value } = operation as { type?: unknown; key?: unknown; value?: unknown };
-  if (type !== 'put' && type !== 'del') throw codedError(TypeError, "A batch operation's type must be 'put' or 'del'", 'LEVEL_INVALID_BATCH');
-  checkKey(key);
-  if (type === 'put' && !(value instanceof Uint8Array)) throw codedError(TypeError, 'A value must be a Uint8Array', 'LEVEL_INVALID_VALUE');
 }

@@ -1,7 +1,9 @@
-// Sealing at rest (SPEC §11): AES-256-GCM with a random 96-bit nonce per value
-// and additional data that binds each ciphertext to where it is stored, so a
-// record edited, truncated or moved to another key fails to open.
-// Sub-keys are derived from the host's key with HKDF, one per purpose.
+// Sealing at rest: AES-256-GCM with a random 96-bit nonce per value and
+// additional data that binds each ciphertext to where it is stored, so a
+// record edited, truncated or moved to another key fails to open. Secret
+// values are padded before sealing (the padding is authenticated), so the
+// files do not tell a 4-digit PIN from a private key. Sub-keys are derived
+// from the host's key with HKDF, one per purpose.
 
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hash, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
@@ -43,12 +45,15 @@ export class StoreKeys {
     return unseal(this.#records, sealed, additionalData);
   }
 
+  /** Seals a secret value, padded (see paddedLength). */
   sealValue(plaintext: Uint8Array, additionalData: string): Uint8Array {
-    return seal(this.#values, plaintext, additionalData);
+    return seal(this.#values, pad(plaintext), additionalData);
   }
 
+  /** The value, or undefined when it does not open (wrong key, edited, moved, truncated, bad padding). */
   openValue(sealed: Uint8Array, additionalData: string): Buffer | undefined {
-    return unseal(this.#values, sealed, additionalData);
+    const padded = unseal(this.#values, sealed, additionalData);
+    return padded === undefined ? undefined : unpad(padded);
   }
 
   /** HMAC-SHA256 of `text` under the tokens key, base64url. */
@@ -79,6 +84,41 @@ export class StoreKeys {
 
 function derive(master: Uint8Array, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, 'coffer/v1', purpose, KEY_BYTES));
+}
+
+// ---------------------------------------------------------------- padding
+
+const MIN_PADDED = 64;
+const PADDING_STEP = 64 * 1024;
+
+/**
+ * The length a value of `bytes` bytes is padded to before sealing: room for
+ * the value and one marker byte, rounded up to a power of two of at least 64
+ * bytes, and above 64 KiB to a multiple of 64 KiB. So a value's size shows
+ * only as one of a few classes (≤ 63, ≤ 127, ≤ 255 … bytes), at a cost of at
+ * most twice its size (docs/storage.md).
+ */
+export function paddedLength(bytes: number): number {
+  const needed = bytes + 1;
+  if (needed > PADDING_STEP) return Math.ceil(needed / PADDING_STEP) * PADDING_STEP;
+  let length = MIN_PADDED;
+  while (length < needed) length *= 2;
+  return length;
+}
+
+/** `bytes ‖ 0x80 ‖ 0x00…` to paddedLength (ISO/IEC 7816-4). */
+function pad(bytes: Uint8Array): Buffer {
+  const out = Buffer.alloc(paddedLength(bytes.length));
+  out.set(bytes);
+  out[bytes.length] = 0x80;
+  return out;
+}
+
+/** The value inside a padded plaintext, or undefined when the padding is malformed. */
+function unpad(padded: Buffer): Buffer | undefined {
+  let end = padded.length - 1;
+  while (end >= 0 && padded[end] === 0) end--;
+  return end >= 0 && padded[end] === 0x80 ? padded.subarray(0, end) : undefined;
 }
 
 export function randomKey(): Uint8Array {

@@ -1,20 +1,22 @@
-// 'coffer': the public surface (SPEC §12). Re-exports only.
+// 'coffer': the public surface. Re-exports only (types with `export type`).
 export { openStore } from './store.js';
-export type { Store, StoreOptions, KeyProvider, BuiltinMembers } from './store.js';
-export type { Session, SessionContext } from './session.js';
+export type { Store } from './store.js';
+export type { StoreOptions, KeyProvider, BuiltinMembers, PartialMembers, Notifier, AuditSink } from './options.js';
+export type { Session, SessionContext, PolicyOperations } from './session.js';
 export { CofferError } from './core/errors.js';
-export type { ErrorCode, ErrorDetail } from './core/errors.js';
+export type { ErrorCode, ErrorDetail, StorageReason } from './core/errors.js';
 export type { Decision, Effect, Reason } from './core/decision.js';
-export type { ItemView } from './core/items.js';
-export type { AclEntry, AclEntity, AclAccess, ItemType, PrincipalKind } from './core/types.js';
-export type { AuditEvent } from './audit.js';
-export type { StorageAdapter, BatchOperation, RangeOptions } from './adapter.js';
-export { compareUtf8, checkKey, checkBatchOperation, codedError } from './adapter.js';
+export type { Action, ItemAction, PolicyAction, GlobalAction } from './core/actions.js';
+export type { PrincipalInput as Principal } from './core/principal.js';
+export type { ItemView, DirectoryView, SecretView, ChildView, CreateBody, PatchBody, PatchOptions } from './core/item.js';
+export type { AclEntry, AclEntity, AclAccess, EntityType, ItemType, PrincipalKind } from './core/types.js';
+export type { AuditEvent, AuditAction, AuditReason } from './audit.js';
+export type { StorageAdapter, BatchOperation, RangeOptions, AdapterHooks, CheckedRange, AdapterErrorKind } from './adapter.js';
+export { createAdapter, AdapterError, compareUtf8 } from './adapter.js';
 export { evaluateCondition } from './core/conditions/index.js';
-export type { Condition, ConditionOutcome, ConditionPart } from './core/conditions/index.js';
-export type { PolicyView, PolicySummary, Members, Member, AccessType } from './core/policy.js';
-export type { PolicyList } from './core/policy-ops.js';
-export type { PolicyOperations } from './session.js';
+export type { Condition, ConditionInput, ConditionOutcome, ConditionPart, TimeOfAccess, DateSchedule, DaysSchedule, ApprovalBlock, Weekday, WeekdayInput } from './core/conditions/index.js';
+export type { PolicyBody, PolicyPatch, PolicyView, PolicySummary, Members, Member, MemberInput, MembersInput, AccessType } from './core/policy.js';
+export type { PolicyList } from './core/ops/policies.js';
+export type { PolicyListQuery } from './core/listing.js';
 export type { AccessLevel, PermissionView } from './core/permissions.js';
-export type { ApprovalView, ApprovalStatus } from './core/approvals.js';
-export type { Notifier } from './store.js';
+export type { ApprovalView, ApprovalStatus, ApprovalAction, ApprovalRequestBody, ApprovalListQuery, DecisionOptions } from './core/approvals.js';

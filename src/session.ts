@@ -1,78 +1,105 @@
-// store.as(): one method per SPEC operation. Each one parses its input, asks
-// the pure core for the change or the answer, writes one batch through the
-// store's queue, and emits exactly one audit event, allowed or refused.
+// store.as(): one method per operation. Each copies its input at the call,
+// asks the pure core for the answer or the Change, has the engine write it
+// (one batch, then the state applies it), and emits exactly one audit event,
+// allowed or refused. No decision is made here: the core's decide() makes them all.
 
-import { refusedEvent, allowedEvent, type AuditEvent } from './audit.js';
-import { openValue, valueKey } from './codec.js';
-import type { StoreKeys } from './crypto.js';
-import { OPERATION_RULES, operationOfAction, type ItemOperation } from './core/actions.js';
-import { parseClientAddress, type ClientAddress } from './core/conditions/index.js';
-import { decideDetailed, type Decision } from './core/decision.js';
-import { CofferError, corrupt, internalError, invalid, validationError } from './core/errors.js';
-import {
-  authorize,
-  createItem,
-  decideOperation,
-  itemView,
-  deleteAccess,
-  deleteItem,
-  getAccess,
-  getItem,
-  nodesToward,
-  patchItem,
-  putAccess,
-  type Change,
-  type ItemView,
-} from './core/items.js';
-import type { PagePosition, TokenCodec } from './core/listing.js';
-import { checkPath, parsePath, plainCanonical, type ParsedPath } from './core/paths.js';
-import { MemberSet, type DecisionFacts } from './core/policy-index.js';
-import { createPolicy, decidePolicyAction, deletePolicy, getPolicy, listPolicies, updatePolicy, type PolicyCaller, type PolicyChange, type PolicyList } from './core/policy-ops.js';
-import type { PolicyView } from './core/policy.js';
+import { allowedEvent, refusedEvent, type AuditAction, type EventBase } from './audit.js';
+import type { StoreEngine } from './engine.js';
+import type { Action } from './core/actions.js';
+import { refOf, type ApprovalListQuery, type ApprovalRequestBody, type ApprovalView, type DecisionOptions, type PrincipalRef } from './core/approvals.js';
+import type { AuditReason, Change } from './core/change.js';
+import { CONDITION_CAPS, parseClientAddress, type ClientAddress } from './core/conditions/index.js';
+import { decide, type Caller, type Question } from './core/decide.js';
+import type { Decision } from './core/decision.js';
+import { CofferError, corrupt, internalError, invalid, storageFailure } from './core/errors.js';
+import { DEFAULT_STRING_CAP, readInput } from './core/input.js';
+import type { CreateBody, ItemView, PatchBody, PatchOptions } from './core/item.js';
+import type { PolicyListQuery } from './core/listing.js';
+import { principalAclBits } from './core/acl.js';
+import { operationOfAction } from './core/actions.js';
+import { deleteAccess, getAccess, putAccess } from './core/ops/acl.js';
+import { decideApproval, getApproval, listApprovals, requestApproval } from './core/ops/approvals.js';
+import { createItem, deleteItem, getItem, patchItem } from './core/ops/items.js';
+import { createPolicy, deletePolicy, getPolicy, listPolicies, updatePolicy, type PolicyList } from './core/ops/policies.js';
+import { parsePath } from './core/paths.js';
+import type { PolicyBody, PolicyPatch, PolicySummary, PolicyView } from './core/policy.js';
 import { parsePrincipal } from './core/principal.js';
 import { parseResource } from './core/resources.js';
-import type { AclEntry, ItemNode, Principal } from './core/types.js';
+import { memberKeysOf, type DecisionFacts, type MemberNumbers } from './core/state/grants.js';
+import type { State } from './core/state/state.js';
+import type { AclEntity, AclEntry, Principal } from './core/types.js';
+import { checkPath, plainCanonical } from './core/paths.js';
 import { isPlainObject } from './core/validate.js';
-import { DEFAULT_STRING_CAP, readInput } from './core/input.js';
-import { CONDITION_CAPS } from './core/conditions/index.js';
-import type { StoreEngine, StoreState, Write } from './store.js';
-import { approvalDeltas, decideApproval, getApproval, listApprovals, requestApproval, requestsEndedByItem, requestsEndedByPolicy, type ApprovalChange } from './core/approval-ops.js';
-import { refOf, type ApprovalStatus, type ApprovalView } from './core/approvals.js';
+import { openValue, valueKey } from './records.js';
+import { tokenCodec } from './tokens.js';
+
+/** Where a call comes from. */
+export interface SessionContext {
+  /** The client's IP address, as the host saw it (for IP conditions). */
+  readonly ip?: string;
+}
+
+/** The policy-admin operations of a session. */
+export interface PolicyOperations {
+  /** Creates a policy (authz.policy.create on its resource); returns it with the condition as an object. */
+  create(body: PolicyBody): Promise<PolicyView>;
+  /** A policy by id (authz.policy.read); `conditionJson: true` gives the condition as an object, else as a JSON string. */
+  get(id: string, options?: { conditionJson?: boolean }): Promise<PolicyView>;
+  /** Changes the fields present (authz.policy.update on the old and, when it changes, the new resource). */
+  update(id: string, patch: PolicyPatch): Promise<PolicyView>;
+  /** Deletes a policy (authz.policy.delete). */
+  delete(id: string): Promise<void>;
+  /** One page of policies in listing order (authz.policy.list on `resource`, or `*`). */
+  list(query?: PolicyListQuery): Promise<PolicyList>;
+  /** Every policy the query lists, page after page (each page is one audited `policies.list`). */
+  listAll(query?: Omit<PolicyListQuery, 'pageToken'>): AsyncIterable<PolicySummary>;
+}
+
+/**
+ * What a principal may do, through `store.as(principal, { ip })`. Every
+ * method returns a promise, emits one audit event (but `can`), and rejects
+ * with a CofferError.
+ */
+export interface Session {
+  /** The policy-admin operations. */
+  readonly policies: PolicyOperations;
+  /** A directory with the children the caller may see (list right), or a secret with its value (read right). */
+  get(path: string): Promise<ItemView>;
+  /** Creates a directory or a secret in an existing directory (create right on the path); returns it without its value. */
+  create(path: string, body: CreateBody): Promise<ItemView>;
+  /** Changes a secret's value and description, or a directory's description (update right); `ifVersion` guards against lost updates. */
+  patch(path: string, body: PatchBody, options?: PatchOptions): Promise<ItemView>;
+  /** Deletes a secret, or an empty directory (delete right). */
+  delete(path: string): Promise<void>;
+  /** An item's ACL (admins only). */
+  getAccess(path: string): Promise<AclEntry[]>;
+  /** Creates or replaces one entity's entry (admins only); resolves to the ACL after the change. */
+  putAccess(path: string, entry: AclEntry): Promise<AclEntry[]>;
+  /** Removes one entity's entry (admins only); resolves to the ACL after the change. */
+  deleteAccess(path: string, entity: AclEntity): Promise<AclEntry[]>;
+  /** The decision for an action on a resource, as an operation would make it. Not audited. */
+  can(action: Action, resource: string): Promise<Decision>;
+  /** Asks for an approval under an Allow policy with an approval block; returns the pending request. */
+  requestApproval(body: ApprovalRequestBody): Promise<ApprovalView>;
+  /** Approves a pending request (an approver of its policy, or an admin). */
+  approve(id: string, options?: DecisionOptions): Promise<ApprovalView>;
+  /** Rejects a pending request (an approver of its policy, or an admin). */
+  reject(id: string, options?: DecisionOptions): Promise<ApprovalView>;
+  /** Withdraws one's own pending request. */
+  withdraw(id: string): Promise<ApprovalView>;
+  /** Ends an approved request (an approver of its policy, or an admin). */
+  revoke(id: string, options?: DecisionOptions): Promise<ApprovalView>;
+  /** A request, for its requester, an approver of it, or an admin. */
+  getApproval(id: string): Promise<ApprovalView>;
+  /** Requests newest first: one's own, those one may decide, or (admins) all. */
+  listApprovals(query?: ApprovalListQuery): Promise<ApprovalView[]>;
+}
 
 /** Policy bodies: the condition (as a JSON string) and its IP list may be longer than other strings. */
 const POLICY_LONG_STRINGS = { '/condition': CONDITION_CAPS.json, '/condition/ipAddress': CONDITION_CAPS.ipAddress } as const;
 
-export interface SessionContext {
-  /** The client's IP address, as the host saw it. */
-  readonly ip?: string;
-}
-
-export interface PolicyOperations {
-  create(body: unknown): Promise<PolicyView>;
-  get(id: string, options?: { conditionJson?: boolean }): Promise<PolicyView>;
-  update(id: string, patch: unknown): Promise<PolicyView>;
-  delete(id: string): Promise<void>;
-  list(query?: { resource?: string; filter?: string; pageToken?: string; pageSize?: number }): Promise<PolicyList>;
-}
-
-export interface Session {
-  readonly policies: PolicyOperations;
-  get(path: string): Promise<ItemView>;
-  create(path: string, body: { type: 'directory' | 'secret'; value?: string; description?: string }): Promise<ItemView>;
-  patch(path: string, body: { value?: string; description?: string | null }, options?: { ifVersion?: number }): Promise<ItemView>;
-  delete(path: string): Promise<void>;
-  getAccess(path: string): Promise<AclEntry[]>;
-  putAccess(path: string, entry: AclEntry): Promise<AclEntry[]>;
-  deleteAccess(path: string, entity: AclEntry['entity']): Promise<AclEntry[]>;
-  can(action: string, resource: string): Promise<Decision>;
-  requestApproval(body: { path: string; action?: string; justification: string }): Promise<ApprovalView>;
-  approve(id: string, options?: { comment?: string }): Promise<ApprovalView>;
-  reject(id: string, options?: { comment?: string }): Promise<ApprovalView>;
-  withdraw(id: string): Promise<ApprovalView>;
-  revoke(id: string, options?: { comment?: string }): Promise<ApprovalView>;
-  getApproval(id: string): Promise<ApprovalView>;
-  listApprovals(query?: { status?: ApprovalStatus; as?: 'requester' | 'approver' }): Promise<ApprovalView[]>;
-}
+/** A value read racing many writes catches up at most this many times. */
+const MAX_CATCH_UPS = 1000;
 
 function parseContext(context: unknown): { ip: string | null } {
   if (context === undefined || context === null) return { ip: null };
@@ -83,113 +110,82 @@ function parseContext(context: unknown): { ip: string | null } {
   return { ip: typeof ip === 'string' ? ip : null };
 }
 
+/** An argument as an audit event shows it: a string, at most 4,096 characters of it (refused input can be far longer). */
+function shownTarget(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  return value.length <= DEFAULT_STRING_CAP ? value : `${value.slice(0, DEFAULT_STRING_CAP)}…`;
+}
+
 /** The audit target of a path argument: its canonical form when it parses. */
 function pathTarget(path: unknown): string {
+  const plain = plainCanonical(path);
+  if (plain !== undefined) return plain;
   const checked = checkPath(path);
-  if ('path' in checked) return checked.path.path;
-  return typeof path === 'string' ? path : '';
+  return 'path' in checked ? checked.path.path : shownTarget(path);
 }
 
-/**
- * An item change as a store write. A deleted item kills the policies bound to
- * it and ends the approval requests for it, in the same batch.
- */
-function itemWrite<R>(state: StoreState, change: Change<R>, now: number): Write<R> {
-  const deltas = change.records.flatMap((r) => (r.kind === 'deleteItem' ? [{ kind: 'itemDeleted' as const, itemId: r.node.id }] : []));
-  const ended = deltas.flatMap((d) => requestsEndedByItem(state, d.itemId, now));
-  return {
-    root: change.state.root,
-    records: [...change.records, ...ended.map((request) => ({ kind: 'putApproval' as const, request }))],
-    deltas,
-    approvalDeltas: approvalDeltas(ended),
-    result: change.result,
-    decision: change.decision,
-  };
+interface Outcome<T> {
+  readonly result: T;
+  readonly reason: AuditReason;
+  readonly target?: string;
 }
 
-/** A policy change as a store write; an update that changes what it grants, or a deletion, ends its requests. */
-function policyWrite<R>(state: StoreState, change: PolicyChange<R>, now: number): Write<R> {
-  const put = change.records.find((r) => r.kind === 'putPolicy');
-  const ended =
-    change.before === undefined || change.records.length === 0 ? [] : requestsEndedByPolicy(state, change.before, put?.kind === 'putPolicy' ? put.policy : undefined, now);
-  return {
-    records: [...change.records, ...ended.map((request) => ({ kind: 'putApproval' as const, request }))],
-    deltas: change.deltas,
-    approvalDeltas: approvalDeltas(ended),
-    result: change.result,
-    decision: change.decision,
-  };
-}
-
-function approvalWrite<R>(change: ApprovalChange<R>): Write<R> {
-  return {
-    records: change.requests.map((request) => ({ kind: 'putApproval' as const, request })),
-    deltas: [],
-    approvalDeltas: approvalDeltas(change.requests),
-    result: change.result,
-    decision: change.decision,
-  };
-}
-
-/** Page tokens: a position, signed with a key derived from the store key (tamper-evident). */
-function tokenCodec(keys: StoreKeys): TokenCodec {
-  return {
-    encode(position) {
-      const body = Buffer.from(JSON.stringify([position.direction === 'next' ? 'n' : 'p', position.sortKey, position.id])).toString('base64url');
-      return `${body}.${keys.sign(body)}`;
-    },
-    decode(token) {
-      const [body, signature, extra] = token.split('.');
-      if (body === undefined || signature === undefined || extra !== undefined || !keys.verify(body, signature)) return undefined;
-      try {
-        const [d, sortKey, id] = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown[];
-        if ((d !== 'n' && d !== 'p') || typeof sortKey !== 'string' || typeof id !== 'string') return undefined;
-        return { direction: d === 'n' ? 'next' : 'prev', sortKey, id } satisfies PagePosition;
-      } catch {
-        return undefined;
-      }
-    },
-  };
+function outcomeOf<T>(change: Change<T>): Outcome<T> {
+  return { result: change.result, reason: change.reason };
 }
 
 export class CofferSession implements Session {
+  /** The principal, as parsed (id, kind, groups, admin). */
   readonly principal: Principal;
   readonly policies: PolicyOperations;
-  readonly #store: StoreEngine;
+  readonly #engine: StoreEngine;
   readonly #ip: string | null;
   readonly #client: ClientAddress | null;
-  readonly #members: MemberSet;
-  readonly #requester: { readonly id: string; readonly kind: Principal['kind'] };
-  #lastFacts: DecisionFacts | undefined;
+  readonly #memberKeys: readonly string[];
+  readonly #aclBits: number;
+  readonly #requester: PrincipalRef;
+  /** The principal's member numbers in the grants index, kept while the index is unchanged. */
+  #members: MemberNumbers | undefined;
+  #readCaller: Caller | undefined;
+  #readCallerState: State | undefined;
 
-  constructor(store: StoreEngine, principal: unknown, context: unknown) {
-    this.#store = store;
+  constructor(engine: StoreEngine, principal: unknown, context: unknown) {
+    this.#engine = engine;
     // Inputs are read through own-data copies: nothing inherited is ever taken as given.
     this.principal = parsePrincipal(readInput(principal, '/principal'));
     this.#ip = parseContext(readInput(context, '/context')).ip;
     // Parsed once per session, never per decision.
     this.#client = parseClientAddress(this.#ip);
-    this.#members = new MemberSet(this.principal);
+    this.#memberKeys = Object.freeze(memberKeysOf(this.principal));
+    this.#aclBits = principalAclBits(this.principal);
     this.#requester = refOf(this.principal);
-    const tokens = tokenCodec(store.keys);
+    const tokens = tokenCodec(engine.keys);
+    const policyContext = (now: number) => ({ now, newId: engine.options.newId });
     this.policies = {
       create: (body) =>
-        this.audited('policies.create', '', async () => {
-          const { newId } = this.#store.options;
-          const write = await this.#store.write((state, now) =>
-            policyWrite(state, createPolicy(state, this.callerAt(now), readInput(body, '', POLICY_LONG_STRINGS), { policyId: newId(), permissionIds: [newId(), newId(), newId()] }), now),
-          );
-          return { ...write, target: write.result.id };
+        this.#audited('policies.create', '', async () => {
+          const input = readInput(body, '', POLICY_LONG_STRINGS);
+          const change = await engine.write((state, now) => createPolicy(state, this.#caller(state, now), input, policyContext(now)));
+          return { ...outcomeOf(change), target: change.result.id };
         }),
-      get: (id, options) => this.audited('policies.get', String(id), async () => getPolicy(this.#store.state(), this.callerAt(this.#store.now()), id, readInput(options, '/options'))),
+      get: (id, options) => this.#audited('policies.get', shownTarget(id), async () => {
+        const input = readInput(options, '/options');
+        const state = await this.#state();
+        return outcomeOf(getPolicy(state, this.#caller(state), id, input));
+      }),
       update: (id, patch) =>
-        this.audited('policies.update', String(id), async () => this.#store.write((state, now) => policyWrite(state, updatePolicy(state, this.callerAt(now), id, readInput(patch, '', POLICY_LONG_STRINGS)), now))),
-      delete: (id) =>
-        this.audited('policies.delete', String(id), async () => this.#store.write((state, now) => policyWrite(state, deletePolicy(state, this.callerAt(now), id), now))),
+        this.#audited('policies.update', shownTarget(id), async () => {
+          const input = readInput(patch, '', POLICY_LONG_STRINGS);
+          return outcomeOf(await engine.write((state, now) => updatePolicy(state, this.#caller(state, now), id, input, policyContext(now))));
+        }),
+      delete: (id) => this.#audited('policies.delete', shownTarget(id), async () => outcomeOf(await engine.write((state, now) => deletePolicy(state, this.#caller(state, now), id, { now })))),
       list: (query) =>
-        this.audited('policies.list', typeof query?.resource === 'string' ? query.resource : '*', async () =>
-          listPolicies(this.#store.state(), this.callerAt(this.#store.now()), readInput(query), tokens),
-        ),
+        this.#audited('policies.list', query?.resource === undefined ? '*' : shownTarget(query.resource), async () => {
+          const input = readInput(query);
+          const state = await this.#state();
+          return outcomeOf(listPolicies(state, this.#caller(state), input, tokens));
+        }),
+      listAll: (query) => this.#listAll(query),
     };
   }
 
@@ -202,152 +198,169 @@ export class CofferSession implements Session {
     return `Session { principal: ${this.principal.id}${this.principal.kind === 'user' ? '' : ` (${this.principal.kind})`}, ip: ${this.#ip ?? 'none'} }`;
   }
 
-  /** What a decision at `now` needs besides the principal: the time, the client address, live approvals. */
-  private factsAt(now: number): DecisionFacts {
-    // Reused within one millisecond: nothing in it but the time can differ (the approval index is one object).
-    if (this.#lastFacts?.now === now) return this.#lastFacts;
-    const approvals = this.#store.state().approvals;
-    const requester = this.#requester;
-    this.#lastFacts = {
-      now,
-      client: this.#client,
-      hasLiveApproval: (policy, itemId) => itemId !== undefined && approvals.hasLiveGrant(requester, policy.id, itemId, now),
-    };
-    return this.#lastFacts;
+  async *#listAll(query: Omit<PolicyListQuery, 'pageToken'> | undefined): AsyncGenerator<PolicySummary> {
+    let pageToken: string | undefined;
+    do {
+      const page = await this.policies.list({ ...(query ?? {}), ...(pageToken === undefined ? {} : { pageToken }) });
+      yield* page.result;
+      pageToken = page.pagination.next === '' ? undefined : page.pagination.next;
+    } while (pageToken !== undefined);
   }
 
-  private callerAt(now: number): PolicyCaller {
-    const state = this.#store.state();
-    const facts = this.factsAt(now);
-    const index = state.policies;
-    const members = this.#members;
-    return {
+  /** The state to read, once any rebuild is over. */
+  async #state(): Promise<State> {
+    const ready = this.#engine.ready;
+    if (ready !== undefined) await ready;
+    return this.#engine.state();
+  }
+
+  /**
+   * The caller of one operation on `state`, at `now` — or, for a read, at the
+   * clock's time when a decision first needs it (only a policy with a
+   * condition or an approval block does). A read's caller is kept while the
+   * index and the state are the same: a decision then allocates no caller.
+   */
+  #caller(state: State, now?: number): Caller {
+    const members = state.grants.membersOf(this.#memberKeys, this.#members);
+    if (now === undefined && members === this.#members && this.#readCaller !== undefined && this.#readCallerState === state) return this.#readCaller;
+    this.#members = members;
+    const caller: Caller = {
       principal: this.principal,
       members,
-      facts,
-      policiesFor: (action: string, path: ParsedPath, nodes: readonly ItemNode[]) => {
-        const depth = path.segments.length;
-        const target = nodes.length === depth + 1 ? nodes[depth] : undefined;
-        // An approval for a create is given on the directory it creates in (SPEC §9).
-        const approvalItemId = action === 'sm.node.create' ? (nodes.length >= depth ? nodes[depth - 1]?.id : undefined) : target?.id;
-        return index.itemEvaluator(members, action, (target ?? nodes[nodes.length - 1]!).ordinal, target !== undefined, approvalItemId, facts);
-      },
+      aclBits: this.#aclBits,
+      facts: now === undefined ? () => this.#factsAt(state, this.#engine.now()) : this.#factsAt(state, now),
+    };
+    if (now === undefined) {
+      this.#readCaller = caller;
+      this.#readCallerState = state;
+    }
+    return caller;
+  }
+
+  #factsAt(state: State, now: number): DecisionFacts {
+    const requester = this.#requester;
+    return {
+      now,
+      client: this.#client,
+      hasLiveApproval: (policyId, itemId) => itemId !== undefined && state.approvals.hasLiveGrant(requester, policyId, itemId, now),
     };
   }
 
-  // Runs one operation and emits its audit event.
-  private async audited<T>(action: string, target: string, run: () => Promise<{ result: T; decision: Decision | string; target?: string }>): Promise<T> {
-    const base = (shown: string): Omit<AuditEvent, 'outcome' | 'reason' | 'code'> => ({
-      time: new Date(this.#store.now()).toISOString(),
+  // Runs one operation and emits its audit event. `run` starts synchronously,
+  // at the call, so it copies its input before anything else can change it.
+  async #audited<T>(action: AuditAction, target: string, run: () => Promise<Outcome<T>>): Promise<T> {
+    const base = (shown: string): EventBase => ({
+      time: new Date(this.#engine.now()).toISOString(),
       principal: { id: this.principal.id, kind: this.principal.kind },
       ip: this.#ip,
       action,
       target: shown,
     });
-    // Entered synchronously, at the call: close() lets this operation finish.
     try {
-      this.#store.enter();
+      this.#engine.enter(); // CLOSED once close() began; close() lets an entered operation finish
     } catch (error) {
-      this.#store.audit(refusedEvent(base(target), error));
+      this.#engine.audit(refusedEvent(base(target), error as CofferError));
       throw error;
     }
     try {
-      let outcome: { result: T; decision: Decision | string; target?: string };
+      let outcome: Outcome<T>;
       try {
         outcome = await run();
       } catch (thrown) {
         // Anything but a CofferError is a bug of ours: INTERNAL, with the original as its cause.
         const error = thrown instanceof CofferError ? thrown : internalError(thrown);
-        this.#store.audit(refusedEvent(base(target), error));
+        this.#engine.audit(refusedEvent(base(target), error));
         throw error;
       }
-      this.#store.audit(allowedEvent(base(outcome.target ?? target), outcome.decision));
+      this.#engine.audit(allowedEvent(base(outcome.target ?? target), outcome.reason));
       return outcome.result;
     } finally {
-      this.#store.leave();
+      this.#engine.leave();
     }
   }
 
   get(path: string): Promise<ItemView> {
-    const canonical = plainCanonical(path);
-    return this.audited('get', canonical ?? pathTarget(path), async () => {
-      // A concurrent patch may replace the value between reading the state and
-      // the value record; then the value seals a newer version: read again.
-      for (let attempt = 0; ; attempt++) {
-        const state = this.#store.state();
-        // An existing secret at a plain path: one lookup, the same decision (§8) as the walk.
-        const known = canonical === undefined ? undefined : this.#store.itemAt(canonical);
-        let node: ItemNode;
-        let view: ItemView;
-        let decision: Decision;
-        if (known?.type === 'secret') {
-          node = known;
-          decision = this.decideOn(known.ordinal, 'read', known);
-          authorize(decision, 'read', canonical!);
-          view = itemView(known, canonical!);
-        } else {
-          const caller = this.callerAt(this.#store.now());
-          ({ node, view, decision } = getItem(state, caller, path, (_, _parent, child) => state.policies.leadsToGrant(this.#members, child, caller.facts)));
-          if (node.type === 'directory') return { result: view, decision };
+    return this.#audited<ItemView>('get', pathTarget(path), async () => {
+      // A read decides on the state as it is, then reads the value of the
+      // version it decided on. A write may drop that version meanwhile (two
+      // patches, a delete): then it catches up with the newest state and
+      // decides again — it never reports a value it cannot find as CORRUPT.
+      for (let catchUps = 0; catchUps < MAX_CATCH_UPS; catchUps++) {
+        const state = await this.#state();
+        const { node, view, decision } = getItem(state, this.#caller(state), path);
+        if (view.type === 'directory') return { result: view, reason: decision.reason };
+        const sealed = await this.#engine.read(valueKey(node.id, node.version));
+        if (sealed !== undefined) {
+          const value = openValue(this.#engine.keys, node.id, node.version, sealed);
+          if (value === undefined) throw corrupt(`The value of \`${node.path}\` fails authentication (edited, truncated or moved)`);
+          view.value = value;
+          return { result: view, reason: decision.reason };
         }
-        const sealed = await this.#store.read(valueKey(node.id));
-        const value = sealed === undefined ? undefined : openValue(this.#store.keys, node.id, node.version, sealed);
-        if (value !== undefined) {
-          view.value = value; // the view is a fresh object: no spread (a spread plus a field can cost a hidden class per object)
-          return { result: view, decision };
-        }
-        if (this.#store.state().root === state.root || attempt >= 3) throw corrupt(`The value of \`${view.path}\` is missing or fails authentication`);
+        const now = this.#engine.state().items.withId(node.id);
+        if (now !== undefined && now.version === node.version) throw corrupt(`The value of \`${node.path}\` is missing`);
       }
+      throw storageFailure(`The value kept changing while it was read (${MAX_CATCH_UPS} writes); try again`);
     });
   }
 
-  create(path: string, body: unknown): Promise<ItemView> {
-    return this.audited('create', pathTarget(path), async () => {
-      const { options } = this.#store;
-      return this.#store.write((state, now) =>
-        itemWrite(state, createItem(state, this.callerAt(now), { path, body: readInput(body, '', { '/value': options.maxSecretBytes }), maxSecretBytes: options.maxSecretBytes, now, newId: options.newId(), newOrdinal: () => this.#store.newOrdinal() }), now),
-      );
+  create(path: string, body: CreateBody): Promise<ItemView> {
+    return this.#audited('create', pathTarget(path), async () => {
+      const { options } = this.#engine;
+      const input = readInput(body, '', { '/value': options.maxSecretBytes });
+      const context = (now: number) => ({ now, newId: options.newId, maxSecretBytes: options.maxSecretBytes });
+      return outcomeOf(await this.#engine.write((state, now) => createItem(state, this.#caller(state, now), path, input, context(now))));
     });
   }
 
-  patch(path: string, body: unknown, options?: unknown): Promise<ItemView> {
-    return this.audited('patch', pathTarget(path), async () =>
-      this.#store.write((state, now) =>
-        itemWrite(state, patchItem(state, this.callerAt(now), { path, body: readInput(body, '', { '/value': this.#store.options.maxSecretBytes }), options: readInput(options, '/options'), maxSecretBytes: this.#store.options.maxSecretBytes, now }), now),
-      ),
-    );
+  patch(path: string, body: PatchBody, options?: PatchOptions): Promise<ItemView> {
+    return this.#audited('patch', pathTarget(path), async () => {
+      const { maxSecretBytes, newId } = this.#engine.options;
+      const input = readInput(body, '', { '/value': maxSecretBytes });
+      const given = readInput(options, '/options');
+      return outcomeOf(await this.#engine.write((state, now) => patchItem(state, this.#caller(state, now), path, input, given, { now, newId, maxSecretBytes })));
+    });
   }
 
   delete(path: string): Promise<void> {
-    return this.audited('delete', pathTarget(path), async () => this.#store.write((state, now) => itemWrite(state, deleteItem(state, this.callerAt(now), path), now)));
+    return this.#audited('delete', pathTarget(path), async () => outcomeOf(await this.#engine.write((state, now) => deleteItem(state, this.#caller(state, now), path, { now }))));
   }
 
   getAccess(path: string): Promise<AclEntry[]> {
-    return this.audited('getAccess', pathTarget(path), async () => getAccess(this.#store.state(), this.callerAt(this.#store.now()), path));
+    return this.#audited('getAccess', pathTarget(path), async () => {
+      const state = await this.#state();
+      return outcomeOf(getAccess(state, this.#caller(state), path));
+    });
   }
 
-  putAccess(path: string, entry: unknown): Promise<AclEntry[]> {
-    return this.audited('putAccess', pathTarget(path), async () => this.#store.write((state, now) => itemWrite(state, putAccess(state, this.callerAt(now), path, readInput(entry)), now)));
+  putAccess(path: string, entry: AclEntry): Promise<AclEntry[]> {
+    return this.#audited('putAccess', pathTarget(path), async () => {
+      const input = readInput(entry);
+      return outcomeOf(await this.#engine.write((state, now) => putAccess(state, this.#caller(state, now), path, input)));
+    });
   }
 
-  deleteAccess(path: string, entity: unknown): Promise<AclEntry[]> {
-    return this.audited('deleteAccess', pathTarget(path), async () =>
-      this.#store.write((state, now) => itemWrite(state, deleteAccess(state, this.callerAt(now), path, readInput(entity, '/entity')), now)),
-    );
+  deleteAccess(path: string, entity: AclEntity): Promise<AclEntry[]> {
+    return this.#audited('deleteAccess', pathTarget(path), async () => {
+      const input = readInput(entity, '/entity');
+      return outcomeOf(await this.#engine.write((state, now) => deleteAccess(state, this.#caller(state, now), path, input)));
+    });
   }
 
-  // ---------------------------------------------------------------- approvals (SPEC §9)
+  // ---------------------------------------------------------------- approvals
 
-  requestApproval(body: unknown): Promise<ApprovalView> {
+  requestApproval(body: ApprovalRequestBody): Promise<ApprovalView> {
     const target = pathTarget(isPlainObject(body) ? body.path : undefined);
-    return this.audited('requestApproval', target, async () => {
-      const write = await this.#store.write((state, now) => approvalWrite(requestApproval(state, this.callerAt(now), readInput(body), { id: this.#store.options.newId(), now })));
-      const { view, medium, isNew } = write.result;
+    return this.#audited('requestApproval', target, async () => {
+      const input = readInput(body);
+      const { newId } = this.#engine.options;
+      const change = await this.#engine.write((state, now) => requestApproval(state, this.#caller(state, now), input, { now, newId }));
+      const { view, medium, isNew } = change.result;
       if (isNew && medium !== undefined) {
-        const failure = await this.#store.notify(view, medium);
+        const failure = await this.#engine.notify(view, medium);
         if (failure !== undefined) {
-          this.#store.audit({
-            time: new Date(this.#store.now()).toISOString(),
+          // Its own event: the request stands.
+          this.#engine.audit({
+            time: new Date(this.#engine.now()).toISOString(),
             principal: { id: this.principal.id, kind: this.principal.kind },
             ip: this.#ip,
             action: 'notify',
@@ -357,96 +370,78 @@ export class CofferSession implements Session {
           });
         }
       }
-      return { result: view, decision: write.decision, target: view.id };
+      return { result: view, reason: change.reason, target: view.id };
     });
   }
 
-  approve(id: string, options?: unknown): Promise<ApprovalView> {
-    return this.decideRequest('approve', id, options);
+  approve(id: string, options?: DecisionOptions): Promise<ApprovalView> {
+    return this.#decideRequest('approve', id, options);
   }
 
-  reject(id: string, options?: unknown): Promise<ApprovalView> {
-    return this.decideRequest('reject', id, options);
+  reject(id: string, options?: DecisionOptions): Promise<ApprovalView> {
+    return this.#decideRequest('reject', id, options);
   }
 
   withdraw(id: string): Promise<ApprovalView> {
-    return this.decideRequest('withdraw', id, undefined);
+    return this.#decideRequest('withdraw', id, undefined);
   }
 
-  revoke(id: string, options?: unknown): Promise<ApprovalView> {
-    return this.decideRequest('revoke', id, options);
+  revoke(id: string, options?: DecisionOptions): Promise<ApprovalView> {
+    return this.#decideRequest('revoke', id, options);
   }
 
-  private decideRequest(verb: 'approve' | 'reject' | 'withdraw' | 'revoke', id: unknown, options: unknown): Promise<ApprovalView> {
-    return this.audited(verb, String(id), async () => this.#store.write((state, now) => approvalWrite(decideApproval(state, this.callerAt(now), verb, id, readInput(options), now))));
+  #decideRequest(verb: 'approve' | 'reject' | 'withdraw' | 'revoke', id: unknown, options: unknown): Promise<ApprovalView> {
+    return this.#audited(verb, shownTarget(id), async () => {
+      const input = readInput(options);
+      return outcomeOf(await this.#engine.write((state, now) => decideApproval(state, this.#caller(state, now), verb, id, input, now)));
+    });
   }
 
   getApproval(id: string): Promise<ApprovalView> {
-    return this.audited('getApproval', String(id), async () => {
-      const now = this.#store.now();
-      return getApproval(this.#store.state(), this.callerAt(now), id, now);
+    return this.#audited('getApproval', shownTarget(id), async () => {
+      const state = await this.#state();
+      return outcomeOf(getApproval(state, this.#caller(state), id, this.#engine.now()));
     });
   }
 
-  listApprovals(query?: unknown): Promise<ApprovalView[]> {
-    return this.audited('listApprovals', '', async () => {
-      const now = this.#store.now();
-      return listApprovals(this.#store.state(), this.callerAt(now), readInput(query), now);
+  listApprovals(query?: ApprovalListQuery): Promise<ApprovalView[]> {
+    return this.#audited('listApprovals', '', async () => {
+      const input = readInput(query);
+      const state = await this.#state();
+      return outcomeOf(listApprovals(state, this.#caller(state), input, this.#engine.now()));
     });
   }
 
-  /**
-   * §8 for an operation on an existing item (not a create: its ACL is the
-   * parent's), by ordinal. The item itself is read only when its ACL may name
-   * the principal (step 3) or a policy asks for an approval (its id).
-   */
-  private decideOn(ordinal: number, operation: Exclude<ItemOperation, 'create'>, known?: ItemNode): Decision {
-    const rule = OPERATION_RULES[operation];
-    const index = this.#store.state().policies;
-    // The clock and the facts are read only if a policy has a condition or an approval block.
-    const facts = (): DecisionFacts => this.factsAt(this.#store.now());
-    const node = known ?? (index.aclMayGrant(this.#members, ordinal) ? this.#store.nodeAt(ordinal) : undefined);
-    return decideDetailed({
-      principal: this.principal,
-      acl: node?.acl, // undefined: no entry of the item's ACL can match the principal
-      aclAccess: rule.aclAccess,
-      policies: index.itemEvaluator(this.#members, rule.action, ordinal, true, () => (known ?? this.#store.nodeAt(ordinal))?.id, facts),
-    }).decision;
-  }
+  // ---------------------------------------------------------------- can
 
-  /** SPEC §8: the decision for `action` on `resource`; no audit event. Cost: O(member keys × depth) lookups. */
-  async can(action: string, resource: string): Promise<Decision> {
-    this.#store.enter(); // CLOSED once close() began
+  /** The decision for `action` on `resource`; no audit event. O(member keys × depth) lookups. */
+  async can(action: Action, resource: string): Promise<Decision> {
+    this.#engine.enter(); // CLOSED once close() began
     try {
-      return this.decideNow(action, resource);
+      const ready = this.#engine.ready;
+      if (ready !== undefined) await ready;
+      const state = this.#engine.state();
+      return decide(state, this.#caller(state), questionOf(action, resource)).decision;
     } catch (error) {
       throw error instanceof CofferError ? error : internalError(error);
     } finally {
-      this.#store.leave();
+      this.#engine.leave();
     }
   }
+}
 
-  private decideNow(action: string, resource: string): Decision {
-    const state = this.#store.state();
-    if (typeof action !== 'string' || action === '') throw invalid('/action', 'must be a non-empty string');
-    if (action.length > DEFAULT_STRING_CAP) throw invalid('/action', `is longer than ${DEFAULT_STRING_CAP} characters`);
-    const operation = operationOfAction(action);
-    // The common case — an existing item at a plain path, not a create — in one
-    // lookup: its ACL and ancestry are all the decision needs (same §8 steps).
-    if (operation !== undefined && operation !== 'create') {
-      const canonical = plainCanonical(resource);
-      const ordinal = canonical === undefined ? undefined : this.#store.ordinalAt(canonical);
-      if (ordinal !== undefined) return this.decideOn(ordinal, operation);
-    }
-    const caller = this.callerAt(this.#store.now());
-    if (operation !== undefined) {
-      const path = parsePath(resource, '/resource');
-      return decideOperation(caller, operation, path, nodesToward(state.root, path)).decision;
-    }
-    if (action.startsWith('authz.policy.')) return decidePolicyAction(state, caller, action, parseResource(resource));
-    if (typeof resource !== 'string' || resource === '') throw validationError([{ pointer: '/resource', message: 'must be a non-empty string' }]);
-    if (resource.length > DEFAULT_STRING_CAP) throw invalid('/resource', `is longer than ${DEFAULT_STRING_CAP} characters`);
-    // Actions §5 does not list: no ACL grants them, only a `*` resource matches.
-    return decideDetailed({ principal: this.principal, acl: undefined, aclAccess: undefined, policies: state.policies.globalEvaluator(this.#members, action, caller.facts) }).decision;
-  }
+/**
+ * What can(action, resource) asks: an item action decides the first
+ * operation the action table lists with it (`sm.node.create` on X: creating
+ * X); `authz.policy.*` a policy resource; any other action a `*` resource only.
+ */
+function questionOf(action: unknown, resource: unknown): Question {
+  if (typeof action !== 'string' || action === '') throw invalid('/action', 'must be a non-empty string');
+  if (action.length > DEFAULT_STRING_CAP) throw invalid('/action', `is longer than ${DEFAULT_STRING_CAP} characters`);
+  const operation = operationOfAction(action);
+  if (operation !== undefined) return { kind: 'item', operation, path: plainCanonical(resource) ?? parsePath(resource, '/resource').path };
+  if (action.startsWith('authz.policy.')) return { kind: 'policy', action, resource: parseResource(resource) };
+  if (typeof resource !== 'string' || resource === '') throw invalid('/resource', 'must be a non-empty string');
+  if (resource.length > DEFAULT_STRING_CAP) throw invalid('/resource', `is longer than ${DEFAULT_STRING_CAP} characters`);
+  return { kind: 'global', action };
 }

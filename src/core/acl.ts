@@ -2,41 +2,7 @@
 // the item itself only. A user entry matches a principal of kind `user` with
 // that id; a group entry matches a principal in that group; entries add up.
 
-import { assertSchema, schemaValidator } from './validate.js';
-import { ID_CAP } from './principal.js';
 import type { Acl, AclAccess, AclEntity, AclEntry, Principal } from './types.js';
-
-const entitySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['type', 'id'],
-  properties: {
-    type: { enum: ['user', 'group'] },
-    id: { type: 'string', minLength: 1, maxLength: ID_CAP },
-  },
-} as const;
-
-const entrySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['entity', 'access'],
-  properties: {
-    entity: entitySchema,
-    access: { enum: ['read', 'read_write'] },
-  },
-} as const;
-
-/** Validates an ACL entry body; pointers `/entity/id`, `/access`. */
-export function parseAclEntry(input: unknown): AclEntry {
-  assertSchema<AclEntry>(schemaValidator('acl-entry', entrySchema), input);
-  return Object.freeze({ entity: Object.freeze({ type: input.entity.type, id: input.entity.id }), access: input.access });
-}
-
-/** Validates an entity argument; pointers `/entity/...`. */
-export function parseAclEntity(input: unknown): AclEntity {
-  assertSchema<AclEntity>(schemaValidator('acl-entity', entitySchema), input, '/entity');
-  return Object.freeze({ type: input.type, id: input.id });
-}
 
 function sameEntity(a: AclEntity, b: AclEntity): boolean {
   return a.type === b.type && a.id === b.id;

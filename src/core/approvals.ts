@@ -144,10 +144,27 @@ const listQuerySchema = {
   properties: { status: { enum: [...APPROVAL_STATUSES] }, as: { enum: ['requester', 'approver'] } },
 } as const;
 
-export interface RequestBody {
-  readonly path: unknown;
-  readonly action?: string;
+/** The actions an approval can be asked for. */
+export type ApprovalAction = 'sm.node.list' | 'sm.secret.read' | 'sm.node.create' | 'sm.secret.update' | 'sm.node.delete';
+
+/** requestApproval's body: the item (for a create: the directory to create in), the action (default: read a secret, list a directory), why. */
+export interface ApprovalRequestBody {
+  readonly path: string;
+  readonly action?: ApprovalAction;
+  /** At most 4,096 characters. */
   readonly justification: string;
+}
+
+/** approve / reject / revoke options. */
+export interface DecisionOptions {
+  /** At most 4,096 characters; kept with the request. */
+  readonly comment?: string;
+}
+
+/** listApprovals' query: a status, and whose requests (`requester`: one's own; `approver`: those one may decide). */
+export interface ApprovalListQuery {
+  readonly status?: ApprovalStatus;
+  readonly as?: 'requester' | 'approver';
 }
 
 /** The body's problems other than the path (which the caller parses with the path rules). */
@@ -179,125 +196,6 @@ export function parseRequestId(input: unknown): string {
   if (typeof input !== 'string') throw validationError([{ pointer: '/id', message: 'must be a string' }]);
   if (input.length > DEFAULT_STRING_CAP) throw validationError([{ pointer: '/id', message: `is longer than ${DEFAULT_STRING_CAP} characters` }]);
   return input;
-}
-
-// ---------------------------------------------------------------- index
-
-export type ApprovalDelta = { readonly kind: 'putApproval'; readonly request: ApprovalRequest };
-
-function requesterKey(ref: PrincipalRef): string {
-  return `${ref.kind}:${ref.id}`;
-}
-
-function grantKey(requester: PrincipalRef, policyId: string, itemId: string): string {
-  return `${requesterKey(requester)}\u0000${policyId}\u0000${itemId}`;
-}
-
-function addTo<K>(map: Map<K, Set<string>>, key: K, id: string): void {
-  let set = map.get(key);
-  if (set === undefined) map.set(key, (set = new Set()));
-  set.add(id);
-}
-
-/**
- * Requests by id, and the lookups the SPEC's operations need. Changed only by
- * `apply`, at publish. Costs: a live-grant check O(requests of that requester
- * for that policy and item); a listing O(the caller's own and approvable
- * requests); ending a policy's or an item's requests O(its requests).
- */
-export class ApprovalIndex {
-  private readonly byId = new Map<string, ApprovalRequest>();
-  private readonly byGrant = new Map<string, Set<string>>();
-  private readonly byRequester = new Map<string, Set<string>>();
-  private readonly byApproverUser = new Map<string, Set<string>>();
-  private readonly byApproverTag = new Map<string, Set<string>>();
-  private readonly byPolicy = new Map<string, Set<string>>();
-  private readonly byItem = new Map<string, Set<string>>();
-  /** By stored status; `expired` is read from the clock, so it is found among `pending` and `approved`. */
-  private readonly byStatus = new Map<StoredStatus, Set<string>>();
-  private lastSequence = 0;
-
-  get(id: string): ApprovalRequest | undefined {
-    return this.byId.get(id);
-  }
-
-  get size(): number {
-    return this.byId.size;
-  }
-
-  nextSequence(): number {
-    return this.lastSequence + 1;
-  }
-
-  apply(deltas: readonly ApprovalDelta[]): void {
-    for (const { request } of deltas) {
-      const before = this.byId.get(request.id);
-      const isNew = before === undefined;
-      if (before !== undefined && before.status !== request.status) this.byStatus.get(before.status)?.delete(request.id);
-      addTo(this.byStatus, request.status, request.id);
-      this.byId.set(request.id, request);
-      this.lastSequence = Math.max(this.lastSequence, request.sequence);
-      if (!isNew) continue; // the keys below never change for a request
-      addTo(this.byGrant, grantKey(request.requester, request.policyId, request.itemId), request.id);
-      addTo(this.byRequester, requesterKey(request.requester), request.id);
-      for (const user of request.approvers.userIds) addTo(this.byApproverUser, user, request.id);
-      for (const tag of request.approvers.tags) addTo(this.byApproverTag, tag, request.id);
-      addTo(this.byPolicy, request.policyId, request.id);
-      addTo(this.byItem, request.itemId, request.id);
-    }
-  }
-
-  private resolve(ids: Iterable<string> | undefined): ApprovalRequest[] {
-    const out: ApprovalRequest[] = [];
-    for (const id of ids ?? []) out.push(this.byId.get(id)!);
-    return out;
-  }
-
-  /** The requests of this requester under this policy for this item. */
-  forGrant(requester: PrincipalRef, policyId: string, itemId: string): ApprovalRequest[] {
-    return this.resolve(this.byGrant.get(grantKey(requester, policyId, itemId)));
-  }
-
-  /** Step 4 of the decision: a live approval for that requester, policy and item id. */
-  hasLiveGrant(requester: PrincipalRef, policyId: string, itemId: string, now: number): boolean {
-    const ids = this.byGrant.get(grantKey(requester, policyId, itemId));
-    if (ids === undefined) return false;
-    for (const id of ids) if (isLiveGrant(this.byId.get(id)!, now)) return true;
-    return false;
-  }
-
-  ofPolicy(policyId: string): ApprovalRequest[] {
-    return this.resolve(this.byPolicy.get(policyId));
-  }
-
-  ofItem(itemId: string): ApprovalRequest[] {
-    return this.resolve(this.byItem.get(itemId));
-  }
-
-  ofRequester(principal: Principal): ApprovalRequest[] {
-    return this.resolve(this.byRequester.get(requesterKey(principal)));
-  }
-
-  /** Requests whose approvers include the principal (by user id, or by a group). */
-  approvableBy(principal: Principal): ApprovalRequest[] {
-    const ids = new Set<string>();
-    if (principal.kind === 'user') for (const id of this.byApproverUser.get(principal.id) ?? []) ids.add(id);
-    for (const group of principal.groups) for (const id of this.byApproverTag.get(group) ?? []) ids.add(id);
-    return this.resolve(ids);
-  }
-
-  all(): ApprovalRequest[] {
-    return [...this.byId.values()];
-  }
-
-  /**
-   * The requests that may read as `status` at some time: those stored with it,
-   * and for `expired` the pending and approved ones (the clock decides). O(them).
-   */
-  withStatus(status: ApprovalStatus): ApprovalRequest[] {
-    if (status === 'expired') return [...this.resolve(this.byStatus.get('pending')), ...this.resolve(this.byStatus.get('approved'))];
-    return this.resolve(this.byStatus.get(status));
-  }
 }
 
 // ---------------------------------------------------------------- operations
@@ -341,14 +239,14 @@ export function newRequest(r: NewRequest): ApprovalRequest {
 }
 
 /** An existing request, or NOT_FOUND. */
-export function existingRequest(index: ApprovalIndex, id: string): ApprovalRequest {
+export function existingRequest(index: { get(id: string): ApprovalRequest | undefined }, id: string): ApprovalRequest {
   const request = index.get(id);
   if (request === undefined) throw notFound('approval request', id);
   return request;
 }
 
 /** getApproval: the requester, an approver of it, or an admin; anyone else NOT_FOUND. */
-export function visibleRequest(index: ApprovalIndex, principal: Principal, id: string): ApprovalRequest {
+export function visibleRequest(index: { get(id: string): ApprovalRequest | undefined }, principal: Principal, id: string): ApprovalRequest {
   const request = existingRequest(index, id);
   if (principal.isAdmin || isRequester(request, principal) || isApprover(request, principal)) return request;
   throw notFound('approval request', id);
@@ -386,7 +284,7 @@ export function decideRequest(request: ApprovalRequest, principal: Principal, ve
 }
 
 /** Ends requests that are still open or granting (pending or approved, not expired): `revoked`. */
-export function endRequests(requests: readonly ApprovalRequest[], now: number): ApprovalRequest[] {
+export function endedRequests(requests: readonly ApprovalRequest[], now: number): ApprovalRequest[] {
   const ended: ApprovalRequest[] = [];
   for (const request of requests) {
     const status = statusAt(request, now);

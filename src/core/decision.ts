@@ -1,23 +1,31 @@
-// The decision procedure (SPEC §8) as one ordered function: every item
-// operation and `can()` go through `decide`. Deny beats everything below it;
-// the first step that answers wins.
+// The combining rule of a decision, as one ordered function: deny beats
+// everything below it; the first step that answers wins. decide.ts resolves
+// what it reads (the ACL, the policies' verdict) for every question.
 
 import { aclGrants } from './acl.js';
 import type { Acl, AclAccess, Principal } from './types.js';
 
+/** What a decision does: allow, deny, or ask for an approval first. */
 export type Effect = 'allow' | 'deny' | 'approval_required';
+/** Which step decided. */
 export type Reason = 'admin' | 'explicit_deny' | 'acl' | 'policy' | 'approval_required' | 'default_deny';
 
-/** The public answer of `can()` (SPEC §8). */
-export interface Decision {
-  readonly allowed: boolean;
-  readonly effect: Effect;
-  readonly reason: Reason;
-  /** For `explicit_deny` and `policy`: the first deciding policy by name then id. */
-  readonly policyId?: string;
-  /** For `approval_required`: every such policy, by name then id. */
-  readonly policyIds?: readonly string[];
-}
+/**
+ * The answer of `can()`, and what every operation decides by. `policyId` is
+ * the first deciding policy by name then id; `policyIds`, for
+ * `approval_required`, every policy that would grant after an approval.
+ */
+export type Decision =
+  /** Step 1: an admin; step 3: an ACL entry. */
+  | { readonly allowed: true; readonly effect: 'allow'; readonly reason: 'admin' | 'acl'; readonly policyId?: undefined; readonly policyIds?: undefined }
+  /** Step 4: an Allow policy. */
+  | { readonly allowed: true; readonly effect: 'allow'; readonly reason: 'policy'; readonly policyId: string; readonly policyIds?: undefined }
+  /** Step 2: a Deny policy. */
+  | { readonly allowed: false; readonly effect: 'deny'; readonly reason: 'explicit_deny'; readonly policyId: string; readonly policyIds?: undefined }
+  /** Step 5: Allow policies that grant only with an approval. */
+  | { readonly allowed: false; readonly effect: 'approval_required'; readonly reason: 'approval_required'; readonly policyIds: readonly string[]; readonly policyId?: undefined }
+  /** Step 6: nothing grants it. */
+  | { readonly allowed: false; readonly effect: 'deny'; readonly reason: 'default_deny'; readonly policyId?: undefined; readonly policyIds?: undefined };
 
 /** What the Allow policies say (steps 4 and 5). */
 export interface AllowVerdict {
@@ -76,13 +84,3 @@ export function decideDetailed(request: DecisionRequest): DetailedDecision {
   // 6. Nothing grants it.
   return { decision: DEFAULT_DENY(), isPathOnly: false };
 }
-
-export function decide(request: DecisionRequest): Decision {
-  return decideDetailed(request).decision;
-}
-
-/** The policy side of a store without policies: nothing denies, nothing allows. */
-export const NO_POLICIES: PolicyEvaluator = Object.freeze({
-  denyingPolicy: () => undefined,
-  allowing: (): AllowVerdict => ({ policyId: undefined, isPathOnly: false, approvalPolicyIds: [] }),
-});

@@ -59,9 +59,10 @@ export interface CofferErrorOptions {
 /** At most this many problems are listed in `details`; one more entry says how many were left out. */
 export const MAX_DETAILS = 100;
 
-// Set in the class's static block: the only ways to reach the private slot.
+// Set in the class's static block: the only ways to reach the private slots.
 let attachDecision: (error: CofferError, decision: Decision) => void;
 let readDecision: (error: CofferError) => Decision | undefined;
+let readAllDetails: (error: CofferError) => readonly ErrorDetail[] | undefined;
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -84,12 +85,15 @@ export class CofferError extends Error {
   /** For `STORAGE`: `locked` when another process or store holds the storage, else `io`. */
   readonly reason?: StorageReason;
   #decision: Decision | undefined;
+  /** Every problem, before `details` was capped (a parser that collects another's problems counts them all). */
+  #allDetails: readonly ErrorDetail[] | undefined;
 
   static {
     attachDecision = (error, decision) => {
       error.#decision = decision;
     };
     readDecision = (error) => error.#decision;
+    readAllDetails = (error) => error.#allDetails;
   }
 
   constructor(code: ErrorCode, message: string, options: CofferErrorOptions = {}) {
@@ -97,7 +101,10 @@ export class CofferError extends Error {
     this.name = 'CofferError';
     this.code = code;
     this.status = STATUS_OF_CODE[code];
-    if (options.details !== undefined) this.details = Object.freeze(capDetails(options.details).map((d) => Object.freeze({ pointer: d.pointer, message: d.message })));
+    if (options.details !== undefined) {
+      this.#allDetails = options.details;
+      this.details = Object.freeze(capDetails(options.details).map((d) => Object.freeze({ pointer: d.pointer, message: d.message })));
+    }
     if (options.policyIds !== undefined) this.policyIds = Object.freeze([...options.policyIds]);
     if (options.reason !== undefined) this.reason = options.reason;
   }
@@ -121,14 +128,14 @@ export class CofferError extends Error {
   }
 }
 
-/** True when `value` is a {@link CofferError}. */
-export function isCofferError(value: unknown): value is CofferError {
-  return value instanceof CofferError;
-}
-
 /** The decision that refused an operation (FORBIDDEN, APPROVAL_REQUIRED), when a decision did. */
 export function decisionOfRefusal(error: unknown): Decision | undefined {
   return error instanceof CofferError ? readDecision(error) : undefined;
+}
+
+/** Every problem of a VALIDATION, uncapped (what `details` lists is capped at MAX_DETAILS). */
+export function allDetailsOf(error: CofferError): readonly ErrorDetail[] {
+  return readAllDetails(error) ?? error.details ?? [];
 }
 
 /** Keeps the first MAX_DETAILS problems and says how many more there were. */

@@ -16,6 +16,8 @@ export const MAX_INPUT_ENTRIES = 10_000;
 export const MAX_INPUT_VALUES = 200_000;
 /** The cap of a string that has no cap of its own (in characters, i.e. UTF-16 code units). */
 export const DEFAULT_STRING_CAP = 4096;
+/** The cap of a principal, group, member or ACL entity id, in characters. */
+export const ID_CAP = 255;
 /** A string more than this many times its cap is refused on its raw length, before anything parses it. */
 export const RAW_FACTOR = 4;
 
@@ -112,9 +114,4 @@ export function readInput<T>(value: T, base = '', longStrings: LongStrings = {})
   if (values > MAX_INPUT_VALUES) problems.push({ pointer: base, message: `holds more than ${MAX_INPUT_VALUES} values` });
   if (problems.length > 0) throw validationError(problems);
   return root as T;
-}
-
-/** The cap check of one string argument (a path, a resource, an id): VALIDATION past 4× its cap, before any parsing. */
-export function checkRawLength(value: unknown, pointer: string, cap: number): void {
-  if (typeof value === 'string' && value.length > cap * RAW_FACTOR) throw validationError([{ pointer, message: `is longer than ${cap} characters` }]);
 }

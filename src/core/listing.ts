@@ -5,7 +5,24 @@
 
 import { invalid } from './errors.js';
 import type { Policy } from './policy.js';
-import type { PolicyIndex } from './policy-index.js';
+
+/** The listing order of the catalogue (state/policies.ts). */
+export interface OrderedPolicies {
+  inOrder(): readonly Policy[];
+  positionOf(key: { readonly sortKey: string; readonly id: string }): number;
+}
+
+/** policies.list's query. */
+export interface PolicyListQuery {
+  /** An item path (the policies that match or cover it) or a pattern / `*` (the policies on exactly that resource). */
+  readonly resource?: string;
+  /** `name eq|sw|sm|co value`, case-insensitive. */
+  readonly filter?: string;
+  /** A `next` or `prev` token of an earlier page. */
+  readonly pageToken?: string;
+  /** 1–1000, default 100. */
+  readonly pageSize?: number;
+}
 
 export type FilterOperator = 'eq' | 'sw' | 'co';
 
@@ -118,7 +135,7 @@ export interface Page {
  * find the position, then a scan until the page is full and one more match
  * is seen on each side (O(n) in the worst case, when few policies match).
  */
-export function pageOf(index: PolicyIndex, keep: (policy: Policy) => boolean, size: number, position: PagePosition | undefined, tokens: TokenCodec): Page {
+export function pageOf(index: OrderedPolicies, keep: (policy: Policy) => boolean, size: number, position: PagePosition | undefined, tokens: TokenCodec): Page {
   const all = index.inOrder();
   const page: Policy[] = [];
   if (position === undefined || position.direction === 'next') {

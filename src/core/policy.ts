@@ -2,14 +2,11 @@
 // typed, normalised policy, and the views the API returns. Permissions are
 // never stored: they are derived on read from accessLevel and resource.
 
-import { compileCondition, parseCondition, type CompiledCondition, type Condition } from './conditions/index.js';
-import { validationError, type ErrorDetail } from './errors.js';
+import { compileCondition, parseCondition, type CompiledCondition, type Condition, type ConditionInput } from './conditions/index.js';
 import { ACCESS_LEVELS, CONSUMER, derivePermissions, summaryResources, type AccessLevel, type PermissionView } from './permissions.js';
 import { checkResource, type ResourceTarget } from './resources.js';
-import { CofferError } from './errors.js';
-import { detailsFromAjv, isPlainObject, isWellFormed, schemaValidator } from './validate.js';
-import { ID_CAP } from './principal.js';
-import { DEFAULT_STRING_CAP, RAW_FACTOR } from './input.js';
+import { attempt, collectProblems, detailsFromAjv, isPlainObject, isWellFormed, schemaValidator } from './validate.js';
+import { DEFAULT_STRING_CAP, ID_CAP, RAW_FACTOR } from './input.js';
 
 export type AccessType = 'Allow' | 'Deny';
 
@@ -95,6 +92,56 @@ const bodyProperties = {
 const createSchema = { type: 'object', additionalProperties: false, required: ['name', 'resource'], properties: bodyProperties } as const;
 const updateSchema = { type: 'object', additionalProperties: false, properties: bodyProperties } as const;
 
+/** A member as a policy body gives it: an id (`*` among users: every user) and an optional display name. */
+export interface MemberInput {
+  /** 1–255 characters. */
+  readonly id: string;
+  readonly name?: string;
+}
+
+/** Who a policy applies to; lists left out are empty. */
+export interface MembersInput {
+  /** Users by id (`{ id: '*' }`: every user). */
+  readonly users?: readonly MemberInput[];
+  /** Groups: a principal in one of them matches. */
+  readonly tags?: readonly MemberInput[];
+  readonly tokens?: readonly MemberInput[];
+  readonly serviceIdentities?: readonly MemberInput[];
+}
+
+/**
+ * A policy as `policies.create` takes it. `permissions` are derived from
+ * `accessLevel` and `resource` and cannot be written; `isReadOnly` is for the
+ * built-ins only (`false` is accepted and changes nothing).
+ */
+export interface PolicyBody {
+  /** 1–128 characters of ASCII letters, digits, space, `_` and `-`; unique case-insensitively. */
+  readonly name: string;
+  /** `*`, `/`, an item path, or an item path + `/*` (that item and everything below it). */
+  readonly resource: string;
+  /** At most 255 characters. */
+  readonly description?: string;
+  /** Default true. */
+  readonly isActive?: boolean;
+  /** Default false; a draft takes no part in decisions. */
+  readonly isDraft?: boolean;
+  readonly isReadOnly?: false;
+  /** IP, time-of-access and approval conditions, as an object or its JSON string; null or `{}` for none. */
+  readonly condition?: ConditionInput | string | null;
+  readonly members?: MembersInput;
+  /** Default SM_View. */
+  readonly accessLevel?: AccessLevel;
+  /** Only `secretmanager`. */
+  readonly consumer?: 'secretmanager';
+  /** Default Allow. */
+  readonly accessType?: AccessType;
+}
+
+/** A partial update: the fields present replace, those absent stay; a body `id` must be the policy's own. */
+export interface PolicyPatch extends Partial<PolicyBody> {
+  readonly id?: string;
+}
+
 /** A checked body: the fields present, normalised. */
 export interface PolicyFields {
   readonly name?: string;
@@ -121,49 +168,46 @@ function copyMembers(input: Record<string, unknown>): Members {
  * block is refused on what will be a Deny policy.
  */
 export function parsePolicyBody(input: unknown, isCreate: boolean, currentAccessType: AccessType = 'Allow', currentId?: string): PolicyFields {
-  const validator = schemaValidator(isCreate ? 'policy-create' : 'policy-update', isCreate ? createSchema : updateSchema);
-  const problems: ErrorDetail[] = validator(input) ? [] : detailsFromAjv(validator.errors);
-  if (!isPlainObject(input)) throw validationError(problems);
-  const fields: { -readonly [K in keyof PolicyFields]: PolicyFields[K] } = {};
+  return collectProblems((problems) => {
+    const validator = schemaValidator(isCreate ? 'policy-create' : 'policy-update', isCreate ? createSchema : updateSchema);
+    if (!validator(input)) problems.push(...detailsFromAjv(validator.errors));
+    const fields: { -readonly [K in keyof PolicyFields]: PolicyFields[K] } = {};
+    if (!isPlainObject(input)) return fields; // refused: the schema reported it
 
-  if (isCreate && input.id !== undefined) problems.push({ pointer: '/id', message: 'is made by the store and cannot be given' });
-  if (!isCreate && input.id !== undefined && input.id !== currentId) problems.push({ pointer: '/id', message: "must be the policy's own id" });
-  if (input.permissions !== undefined) problems.push({ pointer: '/permissions', message: 'are derived from accessLevel and resource and cannot be written' });
-  if (input.isReadOnly === true) problems.push({ pointer: '/isReadOnly', message: 'only built-in policies are read-only' });
-  if (input.consumer !== undefined && input.consumer !== CONSUMER) problems.push({ pointer: '/consumer', message: `must be \`${CONSUMER}\`` });
+    if (isCreate && input.id !== undefined) problems.push({ pointer: '/id', message: 'is made by the store and cannot be given' });
+    if (!isCreate && input.id !== undefined && input.id !== currentId) problems.push({ pointer: '/id', message: "must be the policy's own id" });
+    if (input.permissions !== undefined) problems.push({ pointer: '/permissions', message: 'are derived from accessLevel and resource and cannot be written' });
+    if (input.isReadOnly === true) problems.push({ pointer: '/isReadOnly', message: 'only built-in policies are read-only' });
+    if (input.consumer !== undefined && input.consumer !== CONSUMER) problems.push({ pointer: '/consumer', message: `must be \`${CONSUMER}\`` });
 
-  if (typeof input.name === 'string' && input.name.length > NAME_MAX * RAW_FACTOR) {
-    problems.push({ pointer: '/name', message: `is longer than ${NAME_MAX} characters` });
-  } else if (typeof input.name === 'string') {
-    const name = input.name.trim();
-    if (!NAME_PATTERN.test(input.name) || name.length === 0 || name.length > NAME_MAX) {
-      problems.push({ pointer: '/name', message: `must be 1–${NAME_MAX} characters of ASCII letters, digits, space, \`_\` and \`-\`` });
-    } else fields.name = name;
-  }
-  if (typeof input.description === 'string') {
-    if (!isWellFormed(input.description)) problems.push({ pointer: '/description', message: 'is not valid Unicode (it holds a lone surrogate)' });
-    else if (input.description.length <= DESCRIPTION_MAX) fields.description = input.description;
-  }
-  if (typeof input.isActive === 'boolean') fields.isActive = input.isActive;
-  if (typeof input.isDraft === 'boolean') fields.isDraft = input.isDraft;
-  if (input.accessLevel !== undefined && ACCESS_LEVELS.includes(input.accessLevel as AccessLevel)) fields.accessLevel = input.accessLevel as AccessLevel;
-  if (input.accessType === 'Allow' || input.accessType === 'Deny') fields.accessType = input.accessType;
-  if (isPlainObject(input.members) && problems.every((p) => !p.pointer.startsWith('/members'))) fields.members = copyMembers(input.members);
-  if (typeof input.resource === 'string') {
-    const checked = checkResource(input.resource);
-    if ('problems' in checked) problems.push(...checked.problems);
-    else fields.resource = checked.target;
-  }
-  if (input.condition !== undefined) {
-    try {
-      fields.condition = parseCondition(input.condition, '/condition', fields.accessType ?? currentAccessType);
-    } catch (error) {
-      if (!(error instanceof CofferError) || error.code !== 'VALIDATION') throw error;
-      problems.push(...(error.details ?? []));
+    if (typeof input.name === 'string' && input.name.length > NAME_MAX * RAW_FACTOR) {
+      problems.push({ pointer: '/name', message: `is longer than ${NAME_MAX} characters` });
+    } else if (typeof input.name === 'string') {
+      const name = input.name.trim();
+      if (!NAME_PATTERN.test(input.name) || name.length === 0 || name.length > NAME_MAX) {
+        problems.push({ pointer: '/name', message: `must be 1–${NAME_MAX} characters of ASCII letters, digits, space, \`_\` and \`-\`` });
+      } else fields.name = name;
     }
-  }
-  if (problems.length > 0) throw validationError(problems);
-  return fields;
+    if (typeof input.description === 'string') {
+      if (!isWellFormed(input.description)) problems.push({ pointer: '/description', message: 'is not valid Unicode (it holds a lone surrogate)' });
+      else if (input.description.length <= DESCRIPTION_MAX) fields.description = input.description;
+    }
+    if (typeof input.isActive === 'boolean') fields.isActive = input.isActive;
+    if (typeof input.isDraft === 'boolean') fields.isDraft = input.isDraft;
+    if (input.accessLevel !== undefined && ACCESS_LEVELS.includes(input.accessLevel as AccessLevel)) fields.accessLevel = input.accessLevel as AccessLevel;
+    if (input.accessType === 'Allow' || input.accessType === 'Deny') fields.accessType = input.accessType;
+    if (isPlainObject(input.members) && problems.every((p) => !p.pointer.startsWith('/members'))) fields.members = copyMembers(input.members);
+    if (typeof input.resource === 'string') {
+      const checked = checkResource(input.resource);
+      if ('problems' in checked) problems.push(...checked.problems);
+      else fields.resource = checked.target;
+    }
+    if (input.condition !== undefined) {
+      const condition = attempt(problems, () => parseCondition(input.condition, '/condition', fields.accessType ?? currentAccessType));
+      if (condition !== undefined) fields.condition = condition;
+    }
+    return fields;
+  });
 }
 
 /** A new policy from checked create fields. */
@@ -322,4 +366,38 @@ export function sameCondition(a: Condition | null, b: Condition | null): boolean
 /** True when two member lists are the same (names included). */
 export function sameMembers(a: Members, b: Members): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * True when an update ends the policy's approval requests: deactivated, made
+ * a draft, or its members, resource, accessLevel, accessType or condition
+ * changed (after normalisation).
+ */
+export function updateEndsRequests(before: Policy, after: Policy): boolean {
+  return (
+    (before.isActive && !after.isActive) ||
+    (!before.isDraft && after.isDraft) ||
+    !sameMembers(before.members, after.members) ||
+    before.resource.text !== after.resource.text ||
+    before.boundItemId !== after.boundItemId ||
+    before.accessLevel !== after.accessLevel ||
+    before.accessType !== after.accessType ||
+    !sameCondition(before.condition, after.condition)
+  );
+}
+
+/** True when an update changed nothing (after normalisation). */
+export function samePolicy(a: Policy, b: Policy): boolean {
+  return (
+    a.name === b.name &&
+    a.description === b.description &&
+    a.isActive === b.isActive &&
+    a.isDraft === b.isDraft &&
+    a.accessLevel === b.accessLevel &&
+    a.accessType === b.accessType &&
+    a.resource.text === b.resource.text &&
+    a.boundItemId === b.boundItemId &&
+    sameCondition(a.condition, b.condition) &&
+    sameMembers(a.members, b.members)
+  );
 }

@@ -1,17 +1,24 @@
 // Principals (SPEC §1): validated once when a session is made, then trusted.
 
 import { assertSchema, schemaValidator } from './validate.js';
+import { ID_CAP } from './input.js';
 import type { Principal, PrincipalKind } from './types.js';
 
-interface PrincipalInput {
-  id: string;
-  kind?: PrincipalKind;
-  groups?: string[];
-  admin?: boolean;
+/**
+ * Who a session acts as, already authenticated by the host: a user (the
+ * default), a token or a service identity, its groups (which policies'
+ * `members.tags` and ACL group entries match) and whether it is an admin.
+ */
+export interface PrincipalInput {
+  /** A user id, token id or service-identity id (1–255 characters). */
+  readonly id: string;
+  /** Default `user`. */
+  readonly kind?: PrincipalKind;
+  /** Group ids (each 1–255 characters). */
+  readonly groups?: readonly string[];
+  /** An admin may do everything, bypasses ACLs and policies, and alone reads and changes ACLs. */
+  readonly admin?: boolean;
 }
-
-/** The cap of a principal, group, member or ACL entity id, in characters. */
-export const ID_CAP = 255;
 
 // Extra fields are the host's business (a display name, say) and are ignored;
 // the fields coffer reads must have the right types.

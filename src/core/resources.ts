@@ -37,7 +37,7 @@ export function parseResource(input: unknown, pointer = '/resource'): ResourceTa
 }
 
 /** True for `*`, `/` and `/*`, which never die (SPEC §6.2). */
-export function isUndying(target: ResourceTarget): boolean {
+function isUndying(target: ResourceTarget): boolean {
   return target.kind === 'any' || target.path.segments.length === 0;
 }
 

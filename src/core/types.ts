@@ -2,8 +2,6 @@
 // Times are epoch milliseconds inside the core; the shell renders them as
 // ISO-8601 strings at the edge.
 
-import type { ChildTable } from './children.js';
-
 export type PrincipalKind = 'user' | 'token' | 'serviceIdentity';
 
 /** A caller, already authenticated by the host (SPEC §1), after validation. */
@@ -33,26 +31,15 @@ export interface AclEntry {
 export type Acl = readonly AclEntry[];
 
 /**
- * One node of the item tree. A directory holds its children in a Map keyed by
- * name, so a write copies only the nodes on its path (O(depth) nodes, each
- * O(siblings)), never the whole tree. Secret values are not here: they stay
- * sealed in the adapter and are read on demand.
+ * An item as one stored record holds it. Items never move: `parentId` and
+ * `name` are fixed when the item is created. Secret values are not here: they
+ * are records of their own, sealed, read on demand.
  */
-export interface ItemNode {
+export interface ItemRecord {
   readonly id: string;
-  /**
-   * A small number unique to this item in this process (not stored): the
-   * policy index is an array indexed by it, so a decision reads no strings.
-   */
-  readonly ordinal: number;
-  /**
-   * The ordinals of the item's ancestors, root first (`[]` for the root).
-   * Items never move, so this never changes; children of one directory share
-   * the directory's `lineage` array.
-   */
-  readonly ancestry: readonly number[];
-  /** A directory's `[...ancestry, ordinal]`, shared by its children as their ancestry; undefined for a secret. */
-  readonly lineage: readonly number[] | undefined;
+  /** The parent directory's id; null for the root. */
+  readonly parentId: string | null;
+  /** The last segment of the item's path; `''` for the root. */
   readonly name: string;
   readonly type: ItemType;
   readonly createdAt: number;
@@ -62,6 +49,17 @@ export interface ItemNode {
   /** A secret's version (1 on creation); 0 for a directory. */
   readonly version: number;
   readonly acl: Acl;
-  /** A directory's children by name (see children.ts); undefined for a secret. */
-  readonly children: ChildTable | undefined;
+}
+
+/**
+ * An item in the state: its record and where it sits. `ordinal` is a small
+ * number unique to the item in this process (never stored, never reused), so
+ * the indexes are arrays indexed by it and a decision reads no strings.
+ */
+export interface ItemNode extends ItemRecord {
+  readonly ordinal: number;
+  /** The parent directory's ordinal; -1 for the root. */
+  readonly parent: number;
+  /** The canonical path (`/` for the root). */
+  readonly path: string;
 }

@@ -1,7 +1,6 @@
-// 'coffer/testing': helpers for host projects' tests. Importing it needs vitest
-// (an optional peer dependency) because the conformance suite registers tests.
-export { fakeClock, DEFAULT_FAKE_CLOCK_START } from './clock.js';
-export type { FakeClock } from './clock.js';
+// 'coffer/testing': the fixtures of 'coffer/testing/fixtures' and the adapter
+// conformance suite, which registers vitest tests (so this entry needs vitest,
+// an optional peer dependency; without it, use 'coffer/testing/fixtures').
+export * from './fixtures.js';
 export { runAdapterConformance } from './conformance/index.js';
-export { fixtureStore, sequentialIds } from './fixture.js';
-export type { FixtureSpec, FixtureTree, FixtureSecret } from './fixture.js';
+export type { MakeAdapter } from './conformance/index.js';

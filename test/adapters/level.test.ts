@@ -69,10 +69,10 @@ describe('level adapter', () => {
     await adapter.close();
   });
 
-  it('rejects operations before its first open() with code LEVEL_DATABASE_NOT_OPEN', async () => {
+  it('rejects operations before its first open() with an AdapterError of kind not_open', async () => {
     const adapter = levelAdapter(temporaryDirectory());
-    await expect(adapter.get('a')).rejects.toMatchObject({ code: 'LEVEL_DATABASE_NOT_OPEN' });
-    await expect(keysOf(adapter)).rejects.toMatchObject({ code: 'LEVEL_DATABASE_NOT_OPEN' });
+    await expect(adapter.get('a')).rejects.toMatchObject({ name: 'AdapterError', kind: 'not_open' });
+    await expect(keysOf(adapter)).rejects.toMatchObject({ name: 'AdapterError', kind: 'not_open' });
   });
 
   it('a new adapter on the same directory sees what a closed one wrote', async () => {
@@ -104,16 +104,13 @@ describe('level adapter', () => {
   });
 
   describe('one holder per directory (LevelDB LOCK file)', () => {
-    it('a second adapter in the same process fails to open: LEVEL_DATABASE_NOT_OPEN caused by LEVEL_LOCKED', async () => {
+    it('a second adapter in the same process fails to open: an AdapterError of kind locked', async () => {
       const directory = temporaryDirectory();
       const first = levelAdapter(directory);
       const second = levelAdapter(directory);
       await first.open();
       await first.batch([{ type: 'put', key: 'k', value: value('v') }]);
-      await expect(second.open()).rejects.toMatchObject({
-        code: 'LEVEL_DATABASE_NOT_OPEN',
-        cause: { code: 'LEVEL_LOCKED' },
-      });
+      await expect(second.open()).rejects.toMatchObject({ name: 'AdapterError', kind: 'locked' });
       // The first adapter is unaffected, and keeps the directory locked against other processes.
       expect(await keysOf(first)).toEqual(['k']);
       expect(await openFromAnotherProcess(directory)).toEqual({
@@ -133,7 +130,7 @@ describe('level adapter', () => {
       const first = levelAdapter(directory);
       await first.open();
       const again = levelAdapter(path.relative(process.cwd(), directory) + path.sep);
-      await expect(again.open()).rejects.toMatchObject({ cause: { code: 'LEVEL_LOCKED' } });
+      await expect(again.open()).rejects.toMatchObject({ kind: 'locked' });
       await first.close();
     });
 
@@ -190,37 +187,34 @@ describe('level adapter', () => {
       fs.writeFileSync(file, bytes);
     }
 
-    it('a damaged MANIFEST fails open: LEVEL_DATABASE_NOT_OPEN caused by LEVEL_CORRUPTION', async () => {
+    it('a damaged MANIFEST fails open: an AdapterError of kind corrupt, with level\'s LEVEL_CORRUPTION as the cause', async () => {
       const directory = temporaryDirectory();
       await writeAndFlush(directory);
       const manifest = fs.readdirSync(directory).find((name) => name.startsWith('MANIFEST-')) as string;
       damage(path.join(directory, manifest), 0, Infinity);
       await expect(levelAdapter(directory).open()).rejects.toMatchObject({
-        code: 'LEVEL_DATABASE_NOT_OPEN',
-        cause: { code: 'LEVEL_CORRUPTION' },
+        kind: 'corrupt',
+        cause: { code: 'LEVEL_DATABASE_NOT_OPEN', cause: { code: 'LEVEL_CORRUPTION' } },
       });
     });
 
-    it('a damaged table file fails the read that meets it: LEVEL_CORRUPTION', async () => {
+    it('a damaged table file fails the read that meets it: an AdapterError of kind corrupt', async () => {
       const directory = temporaryDirectory();
       await writeAndFlush(directory);
       const table = fs.readdirSync(directory).find((name) => name.endsWith('.ldb')) as string;
       damage(path.join(directory, table), 100, 200);
       const adapter = levelAdapter(directory);
       await adapter.open();
-      await expect(keysOf(adapter)).rejects.toMatchObject({ code: 'LEVEL_CORRUPTION' });
+      await expect(keysOf(adapter)).rejects.toMatchObject({ kind: 'corrupt', cause: { code: 'LEVEL_CORRUPTION' } });
       await adapter.close();
     });
 
-    it('a missing CURRENT next to table files fails open (LEVEL_CORRUPTION) instead of starting empty', async () => {
+    it('a missing CURRENT next to table files fails open (kind corrupt) instead of starting empty', async () => {
       const directory = temporaryDirectory();
       await writeAndFlush(directory);
       fs.rmSync(path.join(directory, 'CURRENT'));
       const before = fs.readdirSync(directory).sort();
-      await expect(levelAdapter(directory).open()).rejects.toMatchObject({
-        code: 'LEVEL_DATABASE_NOT_OPEN',
-        cause: { code: 'LEVEL_CORRUPTION' },
-      });
+      await expect(levelAdapter(directory).open()).rejects.toMatchObject({ kind: 'corrupt' });
       expect(fs.readdirSync(directory).sort()).toEqual(before);
     });
   });

@@ -43,11 +43,11 @@ describe('memory adapter', () => {
     expect(memoryAdapter().persistent).toBe(false);
   });
 
-  it('rejects operations before its first open() with code LEVEL_DATABASE_NOT_OPEN', async () => {
+  it('rejects operations before its first open() with an AdapterError of kind not_open', async () => {
     const adapter = memoryAdapter();
-    await expect(adapter.get('a')).rejects.toMatchObject({ code: 'LEVEL_DATABASE_NOT_OPEN' });
-    await expect(adapter.batch([])).rejects.toMatchObject({ code: 'LEVEL_DATABASE_NOT_OPEN' });
-    await expect(keysOf(adapter)).rejects.toMatchObject({ code: 'LEVEL_DATABASE_NOT_OPEN' });
+    await expect(adapter.get('a')).rejects.toMatchObject({ name: 'AdapterError', kind: 'not_open' });
+    await expect(adapter.batch([])).rejects.toMatchObject({ name: 'AdapterError', kind: 'not_open' });
+    await expect(keysOf(adapter)).rejects.toMatchObject({ name: 'AdapterError', kind: 'not_open' });
   });
 
   it('two adapters never share data', async () => {

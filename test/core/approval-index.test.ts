@@ -2,7 +2,8 @@
 // by requester, by approver user and group, and by stored status (SPEC §9, issue 6).
 
 import { describe, it, expect } from 'vitest';
-import { ApprovalIndex, newRequest, statusAt, type ApprovalRequest } from '../../src/core/approvals.js';
+import { newRequest, statusAt, type ApprovalRequest } from '../../src/core/approvals.js';
+import { Approvals as ApprovalIndex } from '../../src/core/state/approvals.js';
 import type { Principal } from '../../src/core/types.js';
 
 const block = { approvers: { userIds: ['boss'], tags: ['leads'] }, validFor: 30, isValidForInDays: false, timeToApprove: 60, notificationMedium: 'c' };

@@ -5,7 +5,7 @@
 
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { PairTable } from '../../src/core/pair-table.js';
+import { PairTable } from '../../src/core/state/pair-table.js';
 
 /** The model's key for (a, b). */
 const keyOf = (a: number, b: number) => `${a},${b}`;

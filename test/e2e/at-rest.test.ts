@@ -66,12 +66,10 @@ describe('no secret value at rest', () => {
     const key = newKey();
     const values = Array.from({ length: 8 }, canary);
     const descriptions = Array.from({ length: 2 }, canary);
-    // A path name is a storage key, in the clear by design: it proves the scan reads the data.
-    const probe = `probe-${canary()}`;
-
     const store = await openStore({ adapter: levelAdapter(dir), key });
     const admin = store.as(ADMIN);
-    await admin.create(`/${probe}`, { type: 'directory' });
+    // An item id is in its record's storage key, in the clear by design: it proves the scan reads the data.
+    const probe = (await admin.create(`/probe-${canary()}`, { type: 'directory' })).id;
     await admin.create('/team', { type: 'directory', description: descriptions[0]! });
     await admin.putAccess('/team', { entity: { type: 'user', id: USER_U.id }, access: 'read' });
     await admin.create('/team/current', { type: 'secret', value: values[0]! });
@@ -140,9 +138,15 @@ async function rawKeys(dir: string): Promise<string[]> {
 interface Fixture {
   dir: string;
   key: Uint8Array;
+  /** Item ids by path, the root's included. */
   ids: Record<string, string>;
   policyId: string;
 }
+
+// The storage keys of the layout (docs/storage.md): records by kind and id, values by item id and version.
+const itemKey = (f: Fixture, path: string): string => `i/${f.ids[path]!}`;
+const valueKey = (f: Fixture, path: string, version = 1): string => `v/${f.ids[path]!}/${version}`;
+const policyKey = (id: string): string => `p/${id}`;
 
 /**
  * A closed store: secret `/a` granting user u read, secret `/b` granting
@@ -161,6 +165,7 @@ async function fixture(): Promise<Fixture> {
   await admin.putAccess('/d', { entity: { type: 'user', id: USER_U.id }, access: 'read_write' });
   ids['/d/x'] = (await admin.create('/d/x', { type: 'secret', value: 'value of x' })).id;
   const policy = await admin.policies.create({ name: 'nobody', resource: '/b', accessLevel: 'SM_View', members: { users: [{ id: 'someone-else' }] } });
+  ids['/'] = (await admin.get('/')).id;
   // Sanity: u reads /a, not /b.
   expect((await store.as(USER_U).get('/a')).value).toBe('value of a');
   await expectCoffer(store.as(USER_U).get('/b'), 'FORBIDDEN');
@@ -189,33 +194,33 @@ function flipped(bytes: Uint8Array, at: number): Uint8Array {
 describe('tampering with the files grants nothing', () => {
   it('(a) an item record with one byte flipped, anywhere in it, makes openStore reject with CORRUPT', async () => {
     const f = await fixture();
-    const original = await withRaw(f.dir, (db) => rawGet(db, 'item:/a'));
+    const original = await withRaw(f.dir, (db) => rawGet(db, itemKey(f, '/a')));
     // Header (format byte), nonce, tag, ciphertext start, last byte.
     for (const at of [0, 1, 12, 13, 28, 29, 40, original.length - 1]) {
-      await withRaw(f.dir, (db) => db.put('item:/a', flipped(original, at)));
+      await withRaw(f.dir, (db) => db.put(itemKey(f, '/a'), flipped(original, at)));
       await expectCorruptAtOpen(f);
     }
     // Restored, the store opens and u reads /a again: the failures changed nothing.
-    await withRaw(f.dir, (db) => db.put('item:/a', original));
+    await withRaw(f.dir, (db) => db.put(itemKey(f, '/a'), original));
     const store = await openFixture(f);
     expect((await store.as(USER_U).get('/a')).value).toBe('value of a');
   });
 
   it('(a) a directory record with one byte flipped makes openStore reject with CORRUPT', async () => {
     const f = await fixture();
-    const original = await withRaw(f.dir, (db) => rawGet(db, 'item:/d'));
-    await withRaw(f.dir, (db) => db.put('item:/d', flipped(original, Math.floor(original.length / 2))));
+    const original = await withRaw(f.dir, (db) => rawGet(db, itemKey(f, '/d')));
+    await withRaw(f.dir, (db) => db.put(itemKey(f, '/d'), flipped(original, Math.floor(original.length / 2))));
     await expectCorruptAtOpen(f);
   });
 
   it('(b) swapping the records of two items with different ACLs makes openStore reject with CORRUPT: u never reads /b', async () => {
     const f = await fixture();
     await withRaw(f.dir, async (db) => {
-      const a = await rawGet(db, 'item:/a');
-      const b = await rawGet(db, 'item:/b');
+      const a = await rawGet(db, itemKey(f, '/a'));
+      const b = await rawGet(db, itemKey(f, '/b'));
       await db.batch([
-        { type: 'put', key: 'item:/a', value: b },
-        { type: 'put', key: 'item:/b', value: a },
+        { type: 'put', key: itemKey(f, '/a'), value: b },
+        { type: 'put', key: itemKey(f, '/b'), value: a },
       ]);
     });
     await expectCorruptAtOpen(f);
@@ -223,13 +228,13 @@ describe('tampering with the files grants nothing', () => {
 
   it('(b) copying an item record that grants u over another item, or to a path that never existed, makes openStore reject with CORRUPT', async () => {
     const f = await fixture();
-    const [a, b] = await withRaw(f.dir, async (db) => [await rawGet(db, 'item:/a'), await rawGet(db, 'item:/b')] as const);
-    await withRaw(f.dir, (db) => db.put('item:/b', a));
+    const [a, b] = await withRaw(f.dir, async (db) => [await rawGet(db, itemKey(f, '/a')), await rawGet(db, itemKey(f, '/b'))] as const);
+    await withRaw(f.dir, (db) => db.put(itemKey(f, '/b'), a));
     await expectCorruptAtOpen(f);
-    await withRaw(f.dir, (db) => db.put('item:/b', b));
-    await withRaw(f.dir, (db) => db.put('item:/c', a));
+    await withRaw(f.dir, (db) => db.put(itemKey(f, '/b'), b));
+    await withRaw(f.dir, (db) => db.put('i/never-an-item', a));
     await expectCorruptAtOpen(f);
-    await withRaw(f.dir, (db) => db.del('item:/c'));
+    await withRaw(f.dir, (db) => db.del('i/never-an-item'));
     // Put back, u reads /a and not /b, as before.
     const store = await openFixture(f);
     expect((await store.as(USER_U).get('/a')).value).toBe('value of a');
@@ -238,7 +243,7 @@ describe('tampering with the files grants nothing', () => {
 
   it('(c) a value record moved to another secret\'s key makes reading that secret CORRUPT, never the other value', async () => {
     const f = await fixture();
-    await withRaw(f.dir, async (db) => db.put(`value:${f.ids['/a']!}`, await rawGet(db, `value:${f.ids['/b']!}`)));
+    await withRaw(f.dir, async (db) => db.put(valueKey(f, '/a'), await rawGet(db, valueKey(f, '/b'))));
     // Values are read on demand: the store opens.
     const store = await openFixture(f);
     const error = await expectCoffer(store.as(USER_U).get('/a'), 'CORRUPT');
@@ -253,15 +258,15 @@ describe('tampering with the files grants nothing', () => {
     expect((await store.as(USER_U).get('/a')).value).toBe('repaired');
   });
 
-  it('(c) a value record of an older version put back makes reading the secret CORRUPT, not the old value', async () => {
+  it('(c) a value record of an older version put back over the current one makes reading the secret CORRUPT, not the old value', async () => {
     const f = await fixture();
-    const old = await withRaw(f.dir, (db) => rawGet(db, `value:${f.ids['/a']!}`));
+    const old = await withRaw(f.dir, (db) => rawGet(db, valueKey(f, '/a', 1)));
     {
       const store = await openStore({ adapter: levelAdapter(f.dir), key: f.key });
       await store.as(ADMIN).patch('/a', { value: 'value of a, version 2' });
       await store.close();
     }
-    await withRaw(f.dir, (db) => db.put(`value:${f.ids['/a']!}`, old));
+    await withRaw(f.dir, (db) => db.put(valueKey(f, '/a', 2), old));
     const store = await openFixture(f);
     const error = await expectCoffer(store.as(USER_U).get('/a'), 'CORRUPT');
     expect(errorText(error)).not.toContain('value of a');
@@ -269,10 +274,10 @@ describe('tampering with the files grants nothing', () => {
 
   it('(c) a value record deleted or truncated makes reading the secret CORRUPT', async () => {
     const f = await fixture();
-    const x = await withRaw(f.dir, (db) => rawGet(db, `value:${f.ids['/d/x']!}`));
+    const x = await withRaw(f.dir, (db) => rawGet(db, valueKey(f, '/d/x')));
     await withRaw(f.dir, async (db) => {
-      await db.del(`value:${f.ids['/a']!}`);
-      await db.put(`value:${f.ids['/d/x']!}`, x.subarray(0, x.length - 1));
+      await db.del(valueKey(f, '/a'));
+      await db.put(valueKey(f, '/d/x'), x.subarray(0, x.length - 1));
     });
     const store = await openFixture(f);
     await expectCoffer(store.as(USER_U).get('/a'), 'CORRUPT');
@@ -282,7 +287,7 @@ describe('tampering with the files grants nothing', () => {
 
   it('(d) a truncated policy record makes openStore reject with CORRUPT', async () => {
     const f = await fixture();
-    const key = `policy:${f.policyId}`;
+    const key = policyKey(f.policyId);
     const original = await withRaw(f.dir, (db) => rawGet(db, key));
     for (const length of [0, 1, 29, Math.floor(original.length / 2), original.length - 1]) {
       await withRaw(f.dir, (db) => db.put(key, original.subarray(0, length)));
@@ -295,15 +300,15 @@ describe('tampering with the files grants nothing', () => {
 
   it('(d) a policy record moved to another policy id, or a built-in policy deleted, makes openStore reject with CORRUPT', async () => {
     const f = await fixture();
-    const original = await withRaw(f.dir, (db) => rawGet(db, `policy:${f.policyId}`));
+    const original = await withRaw(f.dir, (db) => rawGet(db, policyKey(f.policyId)));
     const other = '00000000-0000-4000-8000-000000000000';
-    await withRaw(f.dir, (db) => db.put(`policy:${other}`, original));
+    await withRaw(f.dir, (db) => db.put(policyKey(other), original));
     await expectCorruptAtOpen(f);
-    await withRaw(f.dir, (db) => db.del(`policy:${other}`));
+    await withRaw(f.dir, (db) => db.del(policyKey(other)));
     // A built-in policy record removed: the store does not silently run without it.
     const builtinKeys = await withRaw(f.dir, async (db) => {
       const keys: string[] = [];
-      for await (const k of db.keys({ gte: 'policy:', lt: 'policy;' })) if (k !== `policy:${f.policyId}`) keys.push(k);
+      for await (const k of db.keys({ gte: 'p/', lt: 'p0' })) if (k !== policyKey(f.policyId)) keys.push(k);
       return keys;
     });
     expect(builtinKeys).toHaveLength(2);
@@ -363,18 +368,18 @@ describe('tampering with the files grants nothing', () => {
 
   it('a parent directory record deleted while its child remains, or the root record deleted, makes openStore reject with CORRUPT', async () => {
     const f = await fixture();
-    const d = await withRaw(f.dir, (db) => rawGet(db, 'item:/d'));
-    await withRaw(f.dir, (db) => db.del('item:/d'));
+    const d = await withRaw(f.dir, (db) => rawGet(db, itemKey(f, '/d')));
+    await withRaw(f.dir, (db) => db.del(itemKey(f, '/d')));
     await expectCorruptAtOpen(f);
-    await withRaw(f.dir, (db) => db.put('item:/d', d));
-    await withRaw(f.dir, (db) => db.del('item:/'));
+    await withRaw(f.dir, (db) => db.put(itemKey(f, '/d'), d));
+    await withRaw(f.dir, (db) => db.del(itemKey(f, '/')));
     await expectCorruptAtOpen(f);
   });
 
-  it('an item key that is not a canonical path makes openStore reject with CORRUPT', async () => {
+  it('an item record copied under a key that is not its id\'s makes openStore reject with CORRUPT', async () => {
     const f = await fixture();
-    const a = await withRaw(f.dir, (db) => rawGet(db, 'item:/a'));
-    await withRaw(f.dir, (db) => db.put('item:/a/', a));
+    const a = await withRaw(f.dir, (db) => rawGet(db, itemKey(f, '/a')));
+    await withRaw(f.dir, (db) => db.put(`${itemKey(f, '/a')}x`, a));
     await expectCorruptAtOpen(f);
   });
 
@@ -383,10 +388,10 @@ describe('tampering with the files grants nothing', () => {
     const store = await openStore({ adapter: levelAdapter(f.dir), key: f.key });
     const before = await snapshot(store);
     await store.close();
-    const original = await withRaw(f.dir, (db) => rawGet(db, 'item:/b'));
-    await withRaw(f.dir, (db) => db.put('item:/b', flipped(original, 5)));
+    const original = await withRaw(f.dir, (db) => rawGet(db, itemKey(f, '/b')));
+    await withRaw(f.dir, (db) => db.put(itemKey(f, '/b'), flipped(original, 5)));
     await expectCorruptAtOpen(f);
-    await withRaw(f.dir, (db) => db.put('item:/b', original));
+    await withRaw(f.dir, (db) => db.put(itemKey(f, '/b'), original));
     expect(await snapshot(await openFixture(f))).toEqual(before);
     expect(fs.existsSync(f.dir)).toBe(true);
   });

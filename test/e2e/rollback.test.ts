@@ -36,17 +36,17 @@ describe('§11 records restored from an older state', () => {
     const dir = join(tempDir(), 'db');
     const key = newKey();
     let store = await openStore({ adapter: levelAdapter(dir), key });
-    await store.as(ADMIN).create('/a', { type: 'secret', value: 'rollback-canary' });
+    const { id } = await store.as(ADMIN).create('/a', { type: 'secret', value: 'rollback-canary' });
     await store.as(ADMIN).putAccess('/a', { entity: { type: 'user', id: 'u' }, access: 'read' });
     await store.close();
-    const granting = await copyOf(dir, 'item:/a');
+    const granting = await copyOf(dir, `i/${id}`);
 
     store = await openStore({ adapter: levelAdapter(dir), key });
     await store.as(ADMIN).deleteAccess('/a', { type: 'user', id: 'u' });
     await expectCoffer(store.as({ id: 'u' }).get('/a'), 'FORBIDDEN');
     await store.close();
 
-    await raw(dir, (db) => db.put('item:/a', granting));
+    await raw(dir, (db) => db.put(`i/${id}`, granting));
     await expectCoffer(openStore({ adapter: levelAdapter(dir), key }), 'CORRUPT');
   });
 
@@ -56,14 +56,14 @@ describe('§11 records restored from an older state', () => {
     let store = await openStore({ adapter: levelAdapter(dir), key });
     const created = await store.as(ADMIN).create('/gone', { type: 'secret', value: 'deleted-canary' });
     await store.close();
-    const item = await copyOf(dir, 'item:/gone');
-    const value = await copyOf(dir, `value:${created.id}`);
+    const item = await copyOf(dir, `i/${created.id}`);
+    const value = await copyOf(dir, `v/${created.id}/1`);
 
     store = await openStore({ adapter: levelAdapter(dir), key });
     await store.as(ADMIN).delete('/gone');
     await store.close();
 
-    await raw(dir, (db) => db.batch([{ type: 'put', key: 'item:/gone', value: item }, { type: 'put', key: `value:${created.id}`, value }]));
+    await raw(dir, (db) => db.batch([{ type: 'put', key: `i/${created.id}`, value: item }, { type: 'put', key: `v/${created.id}/1`, value }]));
     await expectCoffer(openStore({ adapter: levelAdapter(dir), key }), 'CORRUPT');
   });
 
@@ -74,11 +74,11 @@ describe('§11 records restored from an older state', () => {
     await store.as(ADMIN).create('/d', { type: 'directory' });
     const policy = await store.as(ADMIN).policies.create({ name: 'block', resource: '/d/*', accessType: 'Deny', members: { users: [{ id: 'u' }] } });
     await store.close();
-    const record = await copyOf(dir, `policy:${policy.id}`);
+    const record = await copyOf(dir, `p/${policy.id}`);
 
-    await raw(dir, (db) => db.del(`policy:${policy.id}`));
+    await raw(dir, (db) => db.del(`p/${policy.id}`));
     await expectCoffer(openStore({ adapter: levelAdapter(dir), key }), 'CORRUPT');
-    await raw(dir, (db) => db.put(`policy:${policy.id}`, record));
+    await raw(dir, (db) => db.put(`p/${policy.id}`, record));
     store = await openStore({ adapter: levelAdapter(dir), key });
     expect((await store.as(ADMIN).policies.get(policy.id)).name).toBe('block');
     await store.close();

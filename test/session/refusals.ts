@@ -20,6 +20,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   CLOSED: 503,
   STORAGE: 503,
   CORRUPT: 500,
+  INTERNAL: 500,
 };
 
 /** A call: a promise, or a function that returns one (or throws at once, as `store.as` may). */

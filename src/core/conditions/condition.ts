@@ -3,9 +3,8 @@
 // IP ranges, resolved schedule instants, per-zone offset tables) → per-decision
 // checks that never parse a string. `evaluateCondition` is the pure §7.4 entry.
 
-import type { ErrorObject } from 'ajv';
-import { CofferError, validationError, invalid, type ErrorDetail } from '../errors.js';
-import { schemaValidator, detailsFromAjv, isPlainObject } from '../validate.js';
+import { invalid, type ErrorDetail } from '../errors.js';
+import { attempt, collectProblems, schemaValidator, detailsFromAjv, isPlainObject } from '../validate.js';
 import { readInput, RAW_FACTOR } from '../input.js';
 import { compileIpList, ipListContains, parseClientAddress, parseIpList, type ClientAddress, type CompiledIpList } from './ip.js';
 import {
@@ -49,6 +48,36 @@ export interface ApprovalBlock {
   isValidForInDays: boolean;
   timeToApprove: number;
   notificationMedium: string | string[];
+}
+
+/** A weekday as a condition may give it: any case in, upper case stored. */
+export type WeekdayInput = Weekday | Lowercase<Weekday> | Capitalize<Lowercase<Weekday>>;
+
+/**
+ * A condition as a policy body or evaluateCondition takes it: each part
+ * optional (absent or null: no such part). Times are local to `timezone`
+ * (an IANA name; default UTC).
+ */
+export interface ConditionInput {
+  /** Comma-separated IPv4 / IPv6 addresses and CIDRs (`10.0.0.0/8, 2001:db8::/32`). */
+  readonly ipAddress?: string | null;
+  readonly timeOfAccess?: {
+    /** From one local date-time to another (`YYYY-MM-DD HH:mm:ss`). */
+    readonly dateSchedule?: { readonly fromDate: string; readonly toDate: string; readonly timezone?: string } | null;
+    /** Between two local times (`HH:mm:ss`) on the days given (none: every day); past midnight when fromTime > toTime. */
+    readonly daysSchedule?: { readonly fromTime: string; readonly toTime: string; readonly timezone?: string; readonly days?: readonly WeekdayInput[] | null } | null;
+  } | null;
+  readonly approval?: {
+    /** Who may approve: listed users, or members of listed groups. */
+    readonly approvers: { readonly userIds?: readonly string[]; readonly tags?: readonly string[] };
+    /** How long an approval grants: days if isValidForInDays, else minutes. */
+    readonly validFor: number;
+    readonly isValidForInDays?: boolean;
+    /** Minutes a request stays open. */
+    readonly timeToApprove: number;
+    /** Handed to the host's notifier as given. */
+    readonly notificationMedium: string | readonly string[];
+  } | null;
 }
 
 /** The normalised JSON form (§7): the three keys always present, in this order. */
@@ -146,25 +175,6 @@ const CONDITION_SCHEMA = {
   },
 } as const;
 
-const TYPE_NAMES: Record<string, string> = {
-  string: 'a string',
-  null: 'null',
-  object: 'an object',
-  array: 'an array',
-  integer: 'an integer',
-  boolean: 'true or false',
-  number: 'a number',
-};
-
-/** ajv's `must be string,null` → `must be a string or null`. */
-function readableAjvErrors(errors: readonly ErrorObject[] | null | undefined): ErrorObject[] {
-  return (errors ?? []).map((e) => {
-    if (e.keyword !== 'type') return e;
-    const types = String((e.params as { type?: unknown }).type ?? '').split(',');
-    return { ...e, message: `must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}` };
-  });
-}
-
 // ---------------------------------------------------------------- parse
 
 type Raw = Record<string, unknown>;
@@ -198,20 +208,12 @@ export function parseCondition(input: unknown, base = '', accessType: 'Allow' | 
   }
   if (!isPlainObject(value)) throw invalid(base, 'must be an object or a JSON string of one');
 
-  const validate = schemaValidator('coffer/condition', CONDITION_SCHEMA);
-  const details: ErrorDetail[] = validate(value) ? [] : detailsFromAjv(readableAjvErrors(validate.errors), base);
-  details.push(...semanticProblems(value, base, accessType));
-  if (details.length > 0) throw validationError(dedupe(details));
-  return normalise(value);
-}
-
-function dedupe(details: readonly ErrorDetail[]): ErrorDetail[] {
-  const seen = new Set<string>();
-  return details.filter((d) => {
-    const key = `${d.pointer}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+  const raw = value;
+  return collectProblems((problems) => {
+    const validate = schemaValidator('coffer/condition', CONDITION_SCHEMA);
+    if (!validate(raw)) problems.push(...detailsFromAjv(validate.errors, base));
+    problems.push(...semanticProblems(raw, base, accessType));
+    return problems.length > 0 ? null : normalise(raw);
   });
 }
 
@@ -401,32 +403,23 @@ export function failedParts(compiled: CompiledCondition, client: ClientAddress |
  * relative to the condition) or request (`/ip`, `/now`).
  */
 export function evaluateCondition(condition: unknown, request: { ip?: string; now: number | Date }): ConditionOutcome {
-  const problems: ErrorDetail[] = [];
-  let parsed: Condition | null = null;
-  try {
-    parsed = parseCondition(readInput(condition, '', { '': CONDITION_CAPS.json, '/ipAddress': CONDITION_CAPS.ipAddress }), '');
-  } catch (error) {
-    if (!(error instanceof CofferError) || error.details === undefined) throw error;
-    problems.push(...error.details);
-  }
-  const req: unknown = request;
-  let nowMs = Number.NaN;
-  let ip: string | undefined;
-  if (!isPlainObject(req)) {
-    problems.push({ pointer: '', message: 'the request must be an object `{ ip?, now }`' });
-  } else {
-    const now = req.now;
-    nowMs = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Number.NaN;
-    if (!Number.isFinite(nowMs) || Math.abs(nowMs) > 8.64e15) {
-      problems.push({ pointer: '/now', message: 'must be epoch milliseconds or a valid Date' });
+  const { parsed, nowMs, ip } = collectProblems((problems) => {
+    const parsed = attempt(problems, () => parseCondition(readInput(condition, '', { '': CONDITION_CAPS.json, '/ipAddress': CONDITION_CAPS.ipAddress }), '')) ?? null;
+    const req: unknown = request;
+    let nowMs = Number.NaN;
+    let ip: string | undefined;
+    if (!isPlainObject(req)) {
+      problems.push({ pointer: '', message: 'the request must be an object `{ ip?, now }`' });
+    } else {
+      const now = req.now;
+      nowMs = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Number.NaN;
+      if (!Number.isFinite(nowMs) || Math.abs(nowMs) > 8.64e15) problems.push({ pointer: '/now', message: 'must be epoch milliseconds or a valid Date' });
+      if (req.ip !== undefined && req.ip !== null && typeof req.ip !== 'string') problems.push({ pointer: '/ip', message: 'must be a string' });
+      else if (typeof req.ip === 'string' && req.ip.length > TEXT_CAP) problems.push({ pointer: '/ip', message: `is longer than ${TEXT_CAP} characters` });
+      else if (typeof req.ip === 'string') ip = req.ip;
     }
-    if (req.ip !== undefined && req.ip !== null && typeof req.ip !== 'string') {
-      problems.push({ pointer: '/ip', message: 'must be a string' });
-    } else if (typeof req.ip === 'string' && req.ip.length > TEXT_CAP) {
-      problems.push({ pointer: '/ip', message: `is longer than ${TEXT_CAP} characters` });
-    } else if (typeof req.ip === 'string') ip = req.ip;
-  }
-  if (problems.length > 0) throw validationError(problems);
+    return { parsed, nowMs, ip };
+  });
   if (parsed === null) return { satisfied: true, failed: [], approvalRequired: false };
   const compiled = compileCondition(parsed);
   const failed = failedParts(compiled, parseClientAddress(ip), nowMs, false);

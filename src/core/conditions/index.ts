@@ -23,5 +23,7 @@ export type {
   ClientAddress,
   ConditionPart,
   ConditionOutcome,
+  ConditionInput,
+  WeekdayInput,
 } from './condition.js';
 export type { Weekday } from './schedule.js';

@@ -1,12 +1,13 @@
 // Guarantee: open and close are idempotent; a closed adapter opens again on
 // the same storage (reopen = close() then open() on the same instance, for
 // every adapter, persistent or not); while closed, every operation rejects
-// with code LEVEL_DATABASE_NOT_OPEN.
+// with an error whose `kind` is `not_open` (an AdapterError, as createAdapter
+// throws).
 
 import { describe, expect, it } from 'vitest';
 import { bytesOf, entriesOf, expectSameBytes, keysOf, putKeys, type AdapterHarness } from './harness.js';
 
-const notOpen = { code: 'LEVEL_DATABASE_NOT_OPEN' };
+const notOpen = { kind: 'not_open' };
 
 export function lifecycleGuarantees(harness: AdapterHarness): void {
   describe('open and close', () => {
@@ -48,20 +49,20 @@ export function lifecycleGuarantees(harness: AdapterHarness): void {
       expect(await keysOf(harness.adapter)).toEqual(['cycle-0', 'cycle-1', 'cycle-2']);
     });
 
-    it('get on a closed adapter rejects with code LEVEL_DATABASE_NOT_OPEN', async () => {
+    it('get on a closed adapter rejects with kind not_open', async () => {
       await putKeys(harness.adapter, ['a']);
       await harness.adapter.close();
       await expect(harness.adapter.get('a')).rejects.toMatchObject(notOpen);
     });
 
-    it('batch on a closed adapter rejects with code LEVEL_DATABASE_NOT_OPEN and writes nothing', async () => {
+    it('batch on a closed adapter rejects with kind not_open and writes nothing', async () => {
       await harness.adapter.close();
       await expect(harness.adapter.batch([{ type: 'put', key: 'a', value: bytesOf('v') }])).rejects.toMatchObject(notOpen);
       await harness.adapter.open();
       expect(await harness.adapter.get('a')).toBeUndefined();
     });
 
-    it('iterate on a closed adapter rejects with code LEVEL_DATABASE_NOT_OPEN', async () => {
+    it('iterate on a closed adapter rejects with kind not_open', async () => {
       await putKeys(harness.adapter, ['a']);
       await harness.adapter.close();
       await expect(entriesOf(harness.adapter)).rejects.toMatchObject(notOpen);
