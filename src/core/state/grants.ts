@@ -6,7 +6,7 @@
 // a per-item filter says may have a grant there, so it costs
 // O(depth × member keys) word reads plus the candidates found — never
 // O(policies) or O(items). Changed only through `apply`; its tables are
-// private, checked against a naive oracle in test/core/grants.test.ts.
+// private, checked against a naive oracle in test/core/state-grants.test.ts.
 
 import { conditionHolds, type ClientAddress, type CompiledCondition } from '../conditions/index.js';
 import type { Delta } from '../change.js';
@@ -300,7 +300,8 @@ export class Grants {
   #listAt(layer: PairTable<Placed>, ordinal: number, member: number, policy: Policy, isExact: boolean): void {
     layer.set(member, ordinal, placed(policy, isExact, layer.get(member, ordinal)));
     if (layer === this.#tables.anchors) {
-      this.#tables.rows[this.#rowOf(ordinal) + ANCHOR_BITS]! |= memberBit(member);
+      const at = this.#rowOf(ordinal); // first: it may replace the rows
+      this.#tables.rows[at + ANCHOR_BITS]! |= memberBit(member);
       this.#removedNow.delete(`${member}:${ordinal}`); // an update puts back what it removed: no stale bit
     }
   }

@@ -121,7 +121,9 @@ export class Items {
         if (known !== undefined) this.#replace(known, item);
         else if (item.parentId === null || this.#byId.has(item.parentId)) this.#add(item);
         else (waiting ??= new Map()).set(item.id, item);
-      } else if (delta.kind === 'deleteItem') this.#delete(delta.id);
+      } else if (delta.kind === 'deleteItem') {
+        if (waiting?.delete(delta.id) !== true) this.#delete(delta.id);
+      }
     }
     if (waiting !== undefined) this.#linkWaiting(waiting);
   }
