@@ -78,12 +78,13 @@ export class CofferError extends Error {
   readonly code: ErrorCode;
   /** The HTTP status that fits the code (400, 403, 404, 409, 500, 503). */
   readonly status: number;
+  // `declare`: own properties only when present (no `policyIds: undefined` in every log).
   /** For `VALIDATION`: every problem (at most 100, then one entry with pointer `""` counting the rest). */
-  readonly details?: readonly ErrorDetail[];
+  declare readonly details?: readonly ErrorDetail[];
   /** For `APPROVAL_REQUIRED`: the policies that would grant after an approval, by name then id. */
-  readonly policyIds?: readonly string[];
+  declare readonly policyIds?: readonly string[];
   /** For `STORAGE`: `locked` when another process or store holds the storage, else `io`. */
-  readonly reason?: StorageReason;
+  declare readonly reason?: StorageReason;
   #decision: Decision | undefined;
   /** Every problem, before `details` was capped (a parser that collects another's problems counts them all). */
   #allDetails: readonly ErrorDetail[] | undefined;

@@ -146,7 +146,8 @@ export function pageOf(index: OrderedPolicies, keep: (policy: Policy) => boolean
     for (; i < all.length && page.length < size; i++) if (keep(all[i]!)) page.push(all[i]!);
     const hasMore = hasMatch(all, keep, i, 1);
     const hasBefore = hasMatch(all, keep, at - 1, -1);
-    return finish(page, hasMore, hasBefore, tokens);
+    // An empty page (its policies deleted since the token was made): the way back ends where it starts.
+    return finish(page, hasMore, hasBefore, tokens, { before: all[at] ?? END, after: START });
   }
   // `prev` ends strictly before the position.
   const end = index.positionOf(position) - 1;
@@ -155,20 +156,33 @@ export function pageOf(index: OrderedPolicies, keep: (policy: Policy) => boolean
   page.reverse();
   const hasBefore = hasMatch(all, keep, i, -1);
   const hasMore = hasMatch(all, keep, end + 1, 1);
-  return finish(page, hasMore, hasBefore, tokens);
+  // An empty page: the way forward starts where it ends.
+  return finish(page, hasMore, hasBefore, tokens, { before: END, after: all[end] ?? START });
 }
+
+// Positions before and after every policy: names are ASCII letters, digits, space, `_` and `-`,
+// so every sort key is above '' and below '{' (the character after 'z').
+const START = Object.freeze({ sortKey: '', id: '' });
+const END = Object.freeze({ sortKey: '{', id: '' });
 
 function hasMatch(all: readonly Policy[], keep: (policy: Policy) => boolean, from: number, step: 1 | -1): boolean {
   for (let i = from; i >= 0 && i < all.length; i += step) if (keep(all[i]!)) return true;
   return false;
 }
 
-function finish(page: Policy[], hasMore: boolean, hasBefore: boolean, tokens: TokenCodec): Page {
-  const first = page[0];
-  const last = page[page.length - 1];
+type Point = { readonly sortKey: string; readonly id: string };
+
+/**
+ * The page and its tokens: `next` starts after its last policy, `prev` ends
+ * before its first. An empty page has neither: `empty.after` is where the next
+ * page starts after, `empty.before` where the previous one ends before.
+ */
+function finish(page: Policy[], hasMore: boolean, hasBefore: boolean, tokens: TokenCodec, empty: { before: Point; after: Point }): Page {
+  const after = page[page.length - 1] ?? empty.after;
+  const before = page[0] ?? empty.before;
   return {
     policies: page,
-    next: hasMore && last !== undefined ? tokens.encode({ direction: 'next', sortKey: last.sortKey, id: last.id }) : '',
-    prev: hasBefore && first !== undefined ? tokens.encode({ direction: 'prev', sortKey: first.sortKey, id: first.id }) : '',
+    next: hasMore ? tokens.encode({ direction: 'next', sortKey: after.sortKey, id: after.id }) : '',
+    prev: hasBefore ? tokens.encode({ direction: 'prev', sortKey: before.sortKey, id: before.id }) : '',
   };
 }
