@@ -4,12 +4,12 @@
 // still checked at every use. Both adapters, fake clock.
 
 import { expect, it } from 'vitest';
-import type { Session } from '../../src/index.js';
+import type { ApprovalAction, Session } from '../../src/index.js';
 import { describeEachAdapter } from '../support/stores.js';
 import { APPROVER, gate, OTHER_MEMBER, refused, REQUESTER, world, type World } from './helpers.js';
 
 /** Requests `path` as `session` and has the approver approve it. */
-async function approved(w: World, session: Session, path: string, action?: string) {
+async function approved(w: World, session: Session, path: string, action?: ApprovalAction) {
   const request = await session.requestApproval({ path, justification: 'j', ...(action === undefined ? {} : { action }) });
   return w.as(APPROVER).approve(request.id);
 }

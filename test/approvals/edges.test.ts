@@ -4,11 +4,12 @@
 // reopen and a policy deletion. Both adapters, fake clock.
 
 import { expect, it } from 'vitest';
+import type { AccessType, PolicyBody } from '../../src/index.js';
 import { ADMIN, describeEachAdapter } from '../support/stores.js';
 import { approvalBlock, APPROVER, DAY, gate, LEAD, refused, REQUESTER, STRANGER, world } from './helpers.js';
 
 describeEachAdapter('§7.3 the approval block', (makeStore) => {
-  const body = (condition: unknown, accessType = 'Allow') => ({ name: 'Gate X', resource: '/prod/*', accessType, members: { users: [{ id: 'u' }] }, condition });
+  const body = (condition: unknown, accessType: AccessType = 'Allow'): PolicyBody => ({ name: 'Gate X', resource: '/prod/*', accessType, members: { users: [{ id: 'u' }] }, condition: condition as PolicyBody['condition'] });
 
   it('an approval block on a Deny policy is VALIDATION', async () => {
     const w = await world(makeStore);

@@ -152,7 +152,7 @@ describeEachAdapter('§9 ending requests', (makeStore) => {
   });
 
   it('a refused policy update revokes nothing', async () => {
-    await refused(w.admin.policies.update(w.gate.id, { accessLevel: 'SM_Nope' }), 'VALIDATION');
+    await refused(w.admin.policies.update(w.gate.id, { accessLevel: 'SM_Nope' as never }), 'VALIDATION');
     await refused(w.as(REQUESTER).policies.update(w.gate.id, { isActive: false }), 'FORBIDDEN');
     expect(await statuses(w.admin, requests)).toEqual(UNTOUCHED);
   });

@@ -3,7 +3,7 @@
 // and catching a CofferError.
 
 import { expect } from 'vitest';
-import { CofferError, type Notifier, type PolicyView, type Session, type Store } from '../../src/index.js';
+import { CofferError, type AccessLevel, type Notifier, type PolicyBody, type PolicyView, type Principal, type Session, type Store } from '../../src/index.js';
 import { ADMIN, type StoreFactory, type TestStore } from '../support/stores.js';
 import { failure, refused, tree, valueOf, type Code } from '../support/calls.js';
 export { failure, refused, tree, valueOf, type Code };
@@ -80,11 +80,11 @@ export async function gate(admin: Session, name: string, options: GateOptions = 
     condition: { ...(options.condition ?? {}), approval: approvalBlock(options.approval) },
   };
   if (options.description !== undefined) body.description = options.description;
-  return admin.policies.create(body);
+  return admin.policies.create(body as unknown as PolicyBody);
 }
 
 /** Creates an Allow policy without any condition. */
-export async function allow(admin: Session, name: string, resource: string, users: readonly string[], accessLevel = 'SM_View'): Promise<PolicyView> {
+export async function allow(admin: Session, name: string, resource: string, users: readonly string[], accessLevel: AccessLevel = 'SM_View'): Promise<PolicyView> {
   return admin.policies.create({ name, resource, accessLevel, members: { users: asMembers(users) } });
 }
 
@@ -114,7 +114,7 @@ export async function world(makeStore: StoreFactory, options: GateOptions & { st
       return w.t.store.as(ADMIN);
     },
     gate: policy,
-    as: (principal, ip) => w.t.store.as(principal, ip === undefined ? undefined : { ip }),
+    as: (principal, ip) => w.t.store.as(principal as Principal, ip === undefined ? undefined : { ip }),
     reopen: async () => {
       w.t = await w.t.reopen();
     },

@@ -180,3 +180,44 @@ export function requireDist(): void {
     throw new Error(`The e2e child processes import the built package, which is missing (${missing.join(', ')}): run \`npm run build\` first`);
   }
 }
+
+// ---------------------------------------------------------------- canaries in files
+
+/**
+ * The byte strings that betray `text` in a file: its UTF-8 and UTF-16LE
+ * bytes, its hex, and its base64 / base64url at each of the three alignments
+ * it could have inside a longer base64 text (only the characters that depend
+ * on `text` alone).
+ */
+export function encodingsOf(text: string): Array<[string, Buffer]> {
+  const utf8 = Buffer.from(text, 'utf8');
+  const out: Array<[string, Buffer]> = [
+    ['utf8', utf8],
+    ['utf16le', Buffer.from(text, 'utf16le')],
+    ['hex of utf8', Buffer.from(utf8.toString('hex'), 'latin1')],
+  ];
+  for (const alphabet of ['base64', 'base64url'] as const) {
+    for (let shift = 0; shift < 3; shift++) {
+      const encoded = Buffer.concat([Buffer.alloc(shift), utf8]).toString(alphabet).replace(/=+$/, '');
+      // Drop the group that mixes in the leading filler and the last group, which depends on what follows.
+      const stable = encoded.slice(shift === 0 ? 0 : 4, encoded.length - 4);
+      out.push([`${alphabet}@${shift}`, Buffer.from(stable, 'latin1')]);
+    }
+  }
+  return out;
+}
+
+/** Every place a needle appears in a file under `dir`, in any encoding of encodingsOf. */
+export function findIn(dir: string, needles: readonly string[]): string[] {
+  const found: string[] = [];
+  const files = filesUnder(dir);
+  for (const file of files) {
+    const bytes = fs.readFileSync(file);
+    for (const needle of needles) {
+      for (const [encoding, pattern] of encodingsOf(needle)) {
+        if (bytes.includes(pattern)) found.push(`${needle} as ${encoding} in ${path.relative(dir, file)}`);
+      }
+    }
+  }
+  return found;
+}

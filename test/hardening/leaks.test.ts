@@ -42,7 +42,7 @@ describeEachAdapter('nothing secret in what a host logs', (makeStore) => {
     await admin.create('/d/s', { type: 'secret', value: CANARY });
     await admin.create('/d/k', { type: 'secret', value: 'abc' }); // sealed, 3 bytes of text make a 32-byte record
     await admin.putAccess('/d', { entity: { type: 'user', id: 'u' }, access: 'read' });
-    const deny = await admin.policies.create(policyBody({ name: 'Quiet Deny', accessType: 'Deny', resource: '/d/*', members: { users: [{ id: 'u' }] } }));
+    const deny = await admin.policies.create(policyBody({ name: 'Quiet Deny', accessType: 'Deny', resource: '/d/*', members: { users: [{ id: 'u' }] } }) as never);
     expect((await admin.get('/d/s')).value).toBe(CANARY);
     const user = t.store.as({ id: 'u' }, { ip: '10.1.2.3' });
     const nobody = t.store.as({ id: 'nobody' });

@@ -5,7 +5,7 @@
 
 import { inspect } from 'node:util';
 import { expect, it } from 'vitest';
-import type { CofferError, Session } from '../../src/index.js';
+import type { ApprovalAction, CofferError, Session } from '../../src/index.js';
 import { describeEachAdapter } from '../support/stores.js';
 import { refusal } from '../session/refusals.js';
 import { ADMIN, policyBody } from './helpers.js';
@@ -33,13 +33,13 @@ describeEachAdapter('refusals independent of hidden state', (makeStore) => {
     await admin.create('/hidden/secret', { type: 'secret', value: 'v' });
     await admin.create('/hidden/dir', { type: 'directory' });
     await admin.create('/hidden/zone-marker-7f3', { type: 'directory' });
-    const gated = await admin.policies.create(policyBody({ name: 'Zone Policy', resource: '/hidden/zone-marker-7f3/*', members: { users: [{ id: 'someone-else' }] } }));
+    const gated = await admin.policies.create(policyBody({ name: 'Zone Policy', resource: '/hidden/zone-marker-7f3/*', members: { users: [{ id: 'someone-else' }] } }) as never);
     return { ...t, admin, nobody: t.store.as({ id: 'nobody' }), gated };
   }
 
   it('requestApproval on a missing path, a secret and a directory is FORBIDDEN with one message, whatever the action', async () => {
     const { nobody } = await world();
-    const ask = (path: string, action?: string) => () => nobody.requestApproval({ path, justification: 'need it', ...(action === undefined ? {} : { action }) });
+    const ask = (path: string, action?: ApprovalAction) => () => nobody.requestApproval({ path, justification: 'need it', ...(action === undefined ? {} : { action }) });
     const calls: [string, () => Promise<unknown>][] = [];
     for (const path of ['/missing', '/hidden/missing', '/hidden/secret', '/hidden/dir', '/hidden']) {
       calls.push([path, ask(path)], [path, ask(path, 'sm.node.create')]);
@@ -88,7 +88,7 @@ describeEachAdapter('refusals independent of hidden state', (makeStore) => {
 
   it('a policy update whose body suits only an Allow is refused the same for an Allow and a Deny the caller may not see', async () => {
     const { admin, nobody, gated } = await world();
-    const deny = await admin.policies.create(policyBody({ name: 'Hidden Deny', accessType: 'Deny', resource: '/hidden/*' }));
+    const deny = await admin.policies.create(policyBody({ name: 'Hidden Deny', accessType: 'Deny', resource: '/hidden/*' }) as never);
     const body = { condition: { approval: { approvers: { userIds: ['boss'] }, validFor: 60, isValidForInDays: false, timeToApprove: 30, notificationMedium: 'ops' } } };
     const shapes = new Set<string>();
     for (const policy of [gated, deny]) {
@@ -104,7 +104,7 @@ describeEachAdapter('refusals independent of hidden state', (makeStore) => {
     await admin.create('/d', { type: 'directory' });
     await admin.create('/d/s', { type: 'secret', value: 'v' });
     await admin.putAccess('/d', { entity: { type: 'user', id: 'u' }, access: 'read' });
-    const deny = await admin.policies.create(policyBody({ name: 'Refusing Deny', accessType: 'Deny', resource: '/d/*', members: { users: [{ id: 'u' }] } }));
+    const deny = await admin.policies.create(policyBody({ name: 'Refusing Deny', accessType: 'Deny', resource: '/d/*', members: { users: [{ id: 'u' }] } }) as never);
     const before = t.audit.length;
     const error = await refusal(t.store.as({ id: 'u' }).get('/d/s'), 'FORBIDDEN');
     const views = [

@@ -78,7 +78,7 @@ describeEachAdapter('§5 policy management authorization', (makeStore) => {
 
   it.each([['SM_View'], ['SM_CRUD']] as const)('%s on `*` grants no policy management', async (accessLevel) => {
     await grant(admin, 'Broad', '*', { users: ['m'], accessLevel });
-    for (const verb of ['list', 'read', 'create', 'update', 'delete']) {
+    for (const verb of ['list', 'read', 'create', 'update', 'delete'] as const) {
       expect(await manager.can(`authz.policy.${verb}`, '*')).toMatchObject({ allowed: false, reason: 'default_deny' });
     }
     await refused(manager.policies.list(), 'FORBIDDEN');

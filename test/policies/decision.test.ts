@@ -5,7 +5,7 @@
 // on the store's clock.
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Session, Store } from '../../src/index.js';
+import type { Action, Session, Store } from '../../src/index.js';
 import { ADMIN, describeEachAdapter, type TestStore } from '../support/stores.js';
 import { APPROVAL, byNameThenId, grant, refused, tree } from './helpers.js';
 
@@ -383,14 +383,14 @@ describeEachAdapter('§8 decisions', (makeStore) => {
 
     it('SM_Manage grants the password policy and template actions too', async () => {
       const p = await grant(admin, 'Manager', '/a', { users: ['u'], accessLevel: 'SM_Manage' });
-      for (const action of ['sm.passwordpolicy.create', 'sm.passwordpolicy.update', 'sm.secrettemplate.delete', 'sm.vault.list']) {
+      for (const action of ['sm.passwordpolicy.create', 'sm.passwordpolicy.update', 'sm.secrettemplate.delete', 'sm.vault.list'] as const) {
         expect(await u.can(action, 'thing')).toEqual(allowedBy(p.id));
       }
     });
 
     it('an action no permission lists is not granted', async () => {
       await grant(admin, 'Manager', '*', { users: ['u'], accessLevel: 'SM_Manage' });
-      expect(await u.can('made.up.action', 'thing')).toEqual(DEFAULT_DENY);
+      expect(await u.can('made.up.action' as Action, 'thing')).toEqual(DEFAULT_DENY);
     });
 
     it('no ACL grants them', async () => {

@@ -3,7 +3,7 @@
 // the few fields a test cares about.
 
 import { expect } from 'vitest';
-import { CofferError, type PolicyView, type Session } from '../../src/index.js';
+import { CofferError, type PolicyBody, type PolicyView, type Session } from '../../src/index.js';
 import { failure, refused, tree, valueOf, type Code } from '../support/calls.js';
 export { failure, refused, tree, valueOf, type Code };
 
@@ -58,7 +58,7 @@ export async function grant(session: Session, name: string, resource: string, op
   if (options.condition !== undefined) body.condition = options.condition;
   if (options.isActive !== undefined) body.isActive = options.isActive;
   if (options.isDraft !== undefined) body.isDraft = options.isDraft;
-  return session.policies.create(body);
+  return session.policies.create(body as unknown as PolicyBody);
 }
 
 /** The ids of `policies` ordered as the SPEC orders policies: lower-cased name (UTF-16), then id. */

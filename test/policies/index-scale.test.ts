@@ -10,7 +10,7 @@
 
 import { expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Decision, Store } from '../../src/index.js';
+import type { Action, Decision, Store } from '../../src/index.js';
 import { engineOf as storeEngineOf } from '../../src/store.js';
 import { Grants } from '../../src/core/state/grants.js';
 import { ADMIN, describeEachAdapter } from '../support/stores.js';
@@ -126,7 +126,7 @@ class Oracle {
     for (const who of people) {
       const session = store.as({ id: who.id, groups: [...who.groups] });
       for (const [action, path] of questions) {
-        const got = answerOf(await session.can(action, path));
+        const got = answerOf(await session.can(action as Action, path));
         const want = this.decide(who, action, path);
         if (!sameAnswer(got, want)) wrong.push(`${who.id} ${action} ${path}: got ${got[2]}${nameOf(got[3])}, want ${want[2]}${nameOf(want[3])}`);
       }

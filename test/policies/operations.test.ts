@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { beforeEach, expect, it } from 'vitest';
-import type { Session, Store } from '../../src/index.js';
+import type { ConditionInput, Session, Store } from '../../src/index.js';
 import { ADMIN, describeEachAdapter, type TestStore } from '../support/stores.js';
 import { APPROVAL, grant, pointersOf, refused, tree } from './helpers.js';
 
@@ -18,7 +18,7 @@ const NORMALISED = {
 };
 
 /** NORMALISED as a caller may write it: other key order, day names in any case, spaces in the IP list. */
-const LOOSE_CONDITION = {
+const LOOSE_CONDITION: ConditionInput = {
   timeOfAccess: {
     daysSchedule: { days: ['monday', 'Friday'], toTime: '17:00:00', fromTime: '09:00:00', timezone: 'Europe/Paris' },
     dateSchedule: { toDate: '2024-12-31 23:59:59', fromDate: '2024-01-01 00:00:00' },
@@ -68,21 +68,21 @@ describeEachAdapter('§6.4 policy operations', (makeStore) => {
   ])('a condition that is %s is no condition: null either way', async (_, condition) => {
     const body: Record<string, unknown> = { name: 'NoCond', resource: '/a' };
     if (condition !== undefined) body.condition = condition;
-    const p = await admin.policies.create(body);
+    const p = await admin.policies.create(body as never);
     expect(p.condition).toBeNull();
     expect((await admin.policies.get(p.id)).condition).toBeNull();
     expect((await admin.policies.get(p.id, { conditionJson: true })).condition).toBeNull();
   });
 
   it('an invalid condition → VALIDATION with pointers under /condition', async () => {
-    const pointers = await pointersOf(admin.policies.create({ name: 'Bad', resource: '/a', condition: { ipAddress: '010.1.1.1', colour: 1 } }));
+    const pointers = await pointersOf(admin.policies.create({ name: 'Bad', resource: '/a', condition: { ipAddress: '010.1.1.1', colour: 1 } as never }));
     expect(pointers.length).toBeGreaterThan(0);
     for (const pointer of pointers) expect(pointer.startsWith('/condition')).toBe(true);
     expect(await pointersOf(admin.policies.create({ name: 'Bad', resource: '/a', condition: '{not json' }))).toEqual([expect.stringMatching(/^\/condition/)]);
   });
 
   it.each([['a number', 5], ['an array', []], ['true', true]])('a condition that is %s → VALIDATION at /condition', async (_, condition) => {
-    const pointers = await pointersOf(admin.policies.create({ name: 'Bad', resource: '/a', condition }));
+    const pointers = await pointersOf(admin.policies.create({ name: 'Bad', resource: '/a', condition: condition as never }));
     for (const pointer of pointers) expect(pointer.startsWith('/condition')).toBe(true);
   });
 
@@ -205,9 +205,9 @@ describeEachAdapter('§6.4 policy operations', (makeStore) => {
 
   it('an update with an unknown field, permissions or isReadOnly: true changes nothing', async () => {
     const p = await admin.policies.create({ name: 'Stay', resource: '/a' });
-    await pointersOf(admin.policies.update(p.id, { description: 'no', colour: 1 }));
-    await pointersOf(admin.policies.update(p.id, { description: 'no', permissions: [] }));
-    await pointersOf(admin.policies.update(p.id, { description: 'no', isReadOnly: true }));
+    await pointersOf(admin.policies.update(p.id, { description: 'no', colour: 1 } as never));
+    await pointersOf(admin.policies.update(p.id, { description: 'no', permissions: [] } as never));
+    await pointersOf(admin.policies.update(p.id, { description: 'no', isReadOnly: true as never }));
     expect(await admin.policies.get(p.id, { conditionJson: true })).toEqual(p);
   });
 

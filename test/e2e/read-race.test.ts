@@ -1,0 +1,154 @@
+// A read decides on the state as it is, then reads the value of the version
+// it decided on. Writes land meanwhile: a patch writes a new version and keeps
+// the one before it, so the read still finds its version; a read that finds
+// its version gone (two patches, or a delete, in between) catches up with the
+// newest state and decides again. Nothing of this is ever CORRUPT.
+
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CofferError, openStore, type StorageAdapter } from '../../src/index.js';
+import { levelAdapter } from '../../adapters/level/index.js';
+import { memoryAdapter } from '../../adapters/memory/index.js';
+import { ADMIN, newKey, useCleanup } from './helpers.js';
+
+const { tempDir, track } = useCleanup();
+
+/** The value the writer puts at version `n`. */
+const valueAt = (n: number): string => `value-${n}-${'x'.repeat(n % 97)}`;
+
+/** Runs `readers` readers against one writer that patches `patches` times (or, with `seconds`, for that long); counts what the readers saw. */
+async function race(adapter: StorageAdapter, options: { patches?: number; seconds?: number; readers: number }): Promise<{ reads: number; patches: number; corrupt: number; wrong: string[] }> {
+  const store = track(await openStore({ adapter, key: newKey() }));
+  const admin = store.as(ADMIN);
+  await admin.create('/s', { type: 'secret', value: valueAt(1) });
+  let isWriting = true;
+  const outcome = { reads: 0, patches: 0, corrupt: 0, wrong: [] as string[] };
+  const until = options.seconds === undefined ? Infinity : Date.now() + options.seconds * 1000;
+  const writer = (async () => {
+    for (let n = 2; (options.patches === undefined || n <= options.patches + 1) && Date.now() < until; n++) {
+      await admin.patch('/s', { value: valueAt(n) });
+      outcome.patches++;
+    }
+    isWriting = false;
+  })();
+  const reader = async (): Promise<void> => {
+    const session = store.as(ADMIN);
+    while (isWriting) {
+      // A turn of the event loop between reads, as a server's requests have (a reader that only
+      // ever awaits resolved promises would starve the writer's timers).
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        const view = await session.get('/s');
+        outcome.reads++;
+        if (view.type !== 'secret' || view.value !== valueAt(view.version)) outcome.wrong.push(`version ${view.version} read as ${String(view.value).slice(0, 20)}`);
+      } catch (error) {
+        if (error instanceof CofferError && error.code === 'CORRUPT') outcome.corrupt++;
+        else throw error;
+      }
+    }
+  };
+  await Promise.all([writer, ...Array.from({ length: options.readers }, reader)]);
+  return outcome;
+}
+
+/** An adapter that acknowledges each batch `delayMs` after it was applied (a slow network store). */
+function lateAcknowledging(inner: StorageAdapter, delayMs: number): StorageAdapter {
+  return {
+    persistent: inner.persistent,
+    open: () => inner.open(),
+    close: () => inner.close(),
+    get: (key) => inner.get(key),
+    iterate: (range) => inner.iterate(range),
+    async batch(operations) {
+      await inner.batch(operations);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    },
+  };
+}
+
+describe('a read racing writes', () => {
+  it('on LevelDB, one writer patching a secret for 3 seconds and four parallel readers: zero CORRUPT, every value the one of its version', async () => {
+    const outcome = await race(levelAdapter(path.join(tempDir(), 'db')), { seconds: 3, readers: 4 });
+    // Premise: the readers really raced the writer, many times.
+    expect(outcome.patches).toBeGreaterThan(100);
+    expect(outcome.reads).toBeGreaterThan(100);
+    expect(outcome.corrupt).toBe(0);
+    expect(outcome.wrong).toEqual([]);
+  });
+
+  it('on an adapter that acknowledges each batch 5 ms late, reads during the delay return the version they decided on: zero CORRUPT', async () => {
+    const outcome = await race(lateAcknowledging(memoryAdapter(), 5), { patches: 60, readers: 3 });
+    expect(outcome.reads).toBeGreaterThan(60);
+    expect(outcome.corrupt).toBe(0);
+    expect(outcome.wrong).toEqual([]);
+  });
+
+  it('a read whose version is dropped before it reads it (two patches in between) catches up and returns the newest value', async () => {
+    const inner = memoryAdapter();
+    let gate: Promise<void> | undefined;
+    let reachedValueRead!: () => void;
+    const reached = new Promise<void>((resolve) => (reachedValueRead = resolve));
+    const adapter: StorageAdapter = {
+      persistent: false,
+      open: () => inner.open(),
+      close: () => inner.close(),
+      iterate: (range) => inner.iterate(range),
+      batch: (operations) => inner.batch(operations),
+      async get(key) {
+        // The first read of a value waits at the gate: the writes below land meanwhile.
+        if (key.startsWith('v/') && gate !== undefined) {
+          const waiting = gate;
+          gate = undefined;
+          reachedValueRead();
+          await waiting;
+        }
+        return inner.get(key);
+      },
+    };
+    const store = track(await openStore({ adapter }));
+    const admin = store.as(ADMIN);
+    await admin.create('/s', { type: 'secret', value: valueAt(1) });
+    let open!: () => void;
+    gate = new Promise<void>((resolve) => (open = resolve));
+    const read = store.as(ADMIN).get('/s');
+    await reached; // the read decided on version 1 and waits to read its value
+    await admin.patch('/s', { value: valueAt(2) });
+    await admin.patch('/s', { value: valueAt(3) }); // drops version 1
+    open();
+    const view = await read;
+    expect(view).toMatchObject({ version: 3, value: valueAt(3) });
+  });
+
+  it('a read whose secret is deleted before it reads the value decides again: NOT_FOUND for an admin, never CORRUPT', async () => {
+    const inner = memoryAdapter();
+    let hold: Promise<void> | undefined;
+    let reachedValueRead!: () => void;
+    const reached = new Promise<void>((resolve) => (reachedValueRead = resolve));
+    const adapter: StorageAdapter = {
+      persistent: false,
+      open: () => inner.open(),
+      close: () => inner.close(),
+      iterate: (range) => inner.iterate(range),
+      batch: (operations) => inner.batch(operations),
+      async get(key) {
+        if (key.startsWith('v/') && hold !== undefined) {
+          const waiting = hold;
+          hold = undefined;
+          reachedValueRead();
+          await waiting;
+        }
+        return inner.get(key);
+      },
+    };
+    const store = track(await openStore({ adapter }));
+    const admin = store.as(ADMIN);
+    await admin.create('/s', { type: 'secret', value: 'v' });
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    const read = store.as(ADMIN).get('/s');
+    await reached;
+    await admin.delete('/s');
+    release();
+    await expect(read).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
