@@ -15,7 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 export const DOC = join(root, 'docs/performance.md');
 export const CHART = join(root, 'docs/decision-latency.svg');
-export const WORKLOADS = ['decision', 'storage', 'open', 'fixture', 'store-ops'];
+export const WORKLOADS = ['decision', 'storage', 'open', 'fixture', 'store-ops', 'http'];
 
 export const TARGETS = {
   peerSpeedup: 1000, // can() ≥ 1,000× casbin and Cedar at 10k policies
@@ -193,6 +193,10 @@ export function consoleReport(results) {
     const t = storeOpsRows(results['store-ops']);
     out.push(`\n== store-ops${modeNote(results['store-ops'])}`);
     out.push(table(t.header, t.rows, t.align));
+  }
+  if (results.http) {
+    out.push(`\n== http${modeNote(results.http)}: coffer/http on loopback (autocannon, ${results.http.config.connections} connections)`);
+    out.push(table(['request', 'req/s', 'p50 ms', 'p99 ms'], results.http.rows.map((r) => [r.name, fmtInt(r.requestsPerSec), r.latencyMs.p50, r.latencyMs.p99]), ['l']));
   }
   if (results.conditions) {
     out.push('\n== conditions (bench/conditions.mjs)');
@@ -449,6 +453,21 @@ awaited admin operations of each kind on random existing paths; a large/small ra
 operation scans the store.
 
 ${markdown(t.header, t.rows, t.align)}
+`);
+  }
+
+  // ---- http
+  const h = results.http;
+  if (h) {
+    s.push(`## HTTP: coffer/http on loopback
+
+${runNote(h)}; ${machineLine(h)}.
+
+\`bench/http.mjs\`: a \`node:http\` server with \`createHandler\` over a memory store of ${fmtInt(h.config.policies)} policies, loaded by
+autocannon in the same process (${h.config.connections} connections, ${h.config.seconds} s per row): \`GET /pro/secret-manager/v1/item/app/db\`
+as an admin, and as a user whose read an Allow policy on \`/app/*\` grants.
+
+${markdown(['request', 'req/s', 'latency p50', 'latency p99'], h.rows.map((r) => [r.name, fmtInt(r.requestsPerSec), `${r.latencyMs.p50} ms`, `${r.latencyMs.p99} ms`]), ['l'])}
 `);
   }
 

@@ -28,6 +28,7 @@ export const WORKLOADS = [
   { name: 'open', file: 'open.mjs' },
   { name: 'fixture', file: 'fixture.mjs' },
   { name: 'store-ops', file: 'store-ops.mjs' },
+  { name: 'http', file: 'http.mjs' },
   { name: 'conditions', file: 'conditions.mjs', modes: ['full', 'quick'], noModeFlag: true },
 ];
 

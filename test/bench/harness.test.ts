@@ -51,6 +51,15 @@ describe('bench harness (tiny sizes)', () => {
     expect(doc).not.toContain('old text');
   });
 
+  it('http: coffer/http answers every GET of autocannon’s load with 200, as an admin and through a policy', async () => {
+    const { runHttp } = await load('http.mjs');
+    const result = await runHttp({ mode: 'tiny', seconds: 1, log: quiet });
+    expect(result.rows.map((r: { name: string }) => r.name)).toEqual(['GET item (admin)', 'GET item (policy-gated)']);
+    for (const row of result.rows) expect(row.requests).toBeGreaterThan(0);
+    const report = await load('report.mjs');
+    expect(report.renderDoc({ http: { ...result, mode: 'tiny', machine: {} } }, '# Performance\n')).toContain('## HTTP');
+  });
+
   it('storage: coffer and the raw LevelDB + AES-GCM floor return the same values', async () => {
     const { runStorage } = await load('storage.mjs');
     const result = await runStorage({ mode: 'tiny', log: quiet });
