@@ -1,10 +1,10 @@
-// An approval flow, end to end (SPEC §7.3, §9), on a memory store and a
+// An approval flow, end to end, on a memory store and a
 // manual clock: a service asks for a secret and is told APPROVAL_REQUIRED,
 // files a request, an approver approves it, the read succeeds, time passes
 // and access ends on its own (no timer: the store reads the clock).
 // Run after a build: `npm run build && node examples/approval-flow.mjs`.
-import { openStore, CofferError } from '../dist/src/index.js';
-import { memoryAdapter } from '../dist/adapters/memory/index.js';
+import { openStore, CofferError } from 'coffer';
+import { memoryAdapter } from 'coffer/adapters/memory';
 
 const say = (line = '') => console.log(line);
 // Never print a secret: its first four characters and its length are enough to show the read worked.

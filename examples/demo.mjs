@@ -3,8 +3,8 @@
 // Run with `npm run demo` (it builds dist/ first).
 import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { openStore, CofferError } from '../dist/src/index.js';
-import { levelAdapter } from '../dist/adapters/level/index.js';
+import { openStore, CofferError } from 'coffer';
+import { levelAdapter } from 'coffer/adapters/level';
 
 // ./demo-store beside the project (COFFER_DEMO_DIR moves it, for the demo's own test).
 const directory = process.env.COFFER_DEMO_DIR ?? new URL('../demo-store', import.meta.url).pathname;

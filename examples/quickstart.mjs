@@ -20,7 +20,7 @@ try {
   console.log(error.code); // FORBIDDEN — a read entry does not allow writes
 }
 
-// Policies (SPEC §6): Allow / Deny on a path and everything below it, with conditions
+// Policies: Allow / Deny on a path and everything below it, with conditions
 await admin.policies.create({
   name: 'backend edits prod from the office',
   resource: '/prod/*',
@@ -30,7 +30,7 @@ await admin.policies.create({
 });
 console.log(await svc.can('sm.secret.update', '/prod/db-password')); // { allowed: true, effect: 'allow', reason: 'policy', policyId: … }
 
-// Approvals (SPEC §9): a policy with an approval block grants only after an approver says yes
+// Approvals: a policy with an approval block grants only after an approver says yes
 await admin.policies.create({
   name: 'oncall break-glass',
   resource: '/prod/*',

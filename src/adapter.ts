@@ -8,14 +8,30 @@
 
 /** One write of a batch. */
 export type BatchOperation =
-  | { readonly type: 'put'; readonly key: string; readonly value: Uint8Array }
-  | { readonly type: 'del'; readonly key: string };
+  | {
+      /** Stores `value` under `key`, replacing what was there. */
+      readonly type: 'put';
+      /** The key: a well-formed string (no lone surrogate), ordered by its UTF-8 bytes. */
+      readonly key: string;
+      /** The bytes to store (possibly empty); the adapter keeps its own copy. */
+      readonly value: Uint8Array
+    }
+  | {
+      /** Removes `key`; removing a missing key is no error. */
+      readonly type: 'del';
+      /** The key to remove. */
+      readonly key: string
+    };
 
 /** A key range. Bounds compare keys by their UTF-8 bytes. */
 export interface RangeOptions {
+  /** Only keys after this one (exclusive lower bound). */
   readonly gt?: string;
+  /** Only keys from this one on (inclusive lower bound). */
   readonly gte?: string;
+  /** Only keys before this one (exclusive upper bound). */
   readonly lt?: string;
+  /** Only keys up to this one (inclusive upper bound). */
   readonly lte?: string;
   /** Largest key first. */
   readonly reverse?: boolean;
@@ -54,8 +70,15 @@ export type AdapterErrorKind = 'not_open' | 'locked' | 'corrupt' | 'invalid' | '
 
 /** The one error shape of adapters built with {@link createAdapter}; `cause` keeps the storage's own error. */
 export class AdapterError extends Error {
+  /** Why the adapter failed: `not_open`, `locked`, `corrupt`, `invalid` or `io` (see {@link AdapterErrorKind}). */
   readonly kind: AdapterErrorKind;
 
+  /**
+   * Builds an adapter error; throw one from a hook where you can tell the kind.
+   * @param kind - Why the adapter failed.
+   * @param message - A one-line message for people.
+   * @param options - `cause`: the storage's own error, kept as the error's `cause`.
+   */
   constructor(kind: AdapterErrorKind, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AdapterError';
@@ -65,11 +88,17 @@ export class AdapterError extends Error {
 
 /** A range after the checks: bounds present only when given, `limit` a count (Infinity: none). */
 export interface CheckedRange {
+  /** Only keys after this one (exclusive lower bound); absent when not given. */
   readonly gt?: string;
+  /** Only keys from this one on (inclusive lower bound); absent when not given. */
   readonly gte?: string;
+  /** Only keys before this one (exclusive upper bound); absent when not given. */
   readonly lt?: string;
+  /** Only keys up to this one (inclusive upper bound); absent when not given. */
   readonly lte?: string;
+  /** True: largest key first. False when the caller did not ask. */
   readonly reverse: boolean;
+  /** The most entries to yield: a non-negative integer, or `Infinity` for no limit. */
   readonly limit: number;
 }
 
@@ -82,9 +111,13 @@ export interface CheckedRange {
  * AdapterError `io` with it as the cause.
  */
 export interface AdapterHooks {
+  /** True when data outlives the process; becomes the adapter's `persistent`. */
   readonly persistent: boolean;
+  /** Opens the storage; called only while closed (also to reopen after a close). */
   open(): Promise<void>;
+  /** Releases the storage; called only while open. Every entry must still be there at the next open, persistent or not. */
   close(): Promise<void>;
+  /** The value under `key`, or undefined when there is none. Called only while open. */
   get(key: string): Promise<Uint8Array | undefined>;
   /** Must apply every operation or none. The values may be the caller's buffers: copy what you keep. */
   batch(operations: readonly BatchOperation[]): Promise<void>;

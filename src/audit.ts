@@ -38,12 +38,20 @@ export type AuditAction =
 export interface AuditEvent {
   /** ISO-8601, UTC, from the store's clock. */
   readonly time: string;
-  readonly principal: { readonly id: string; readonly kind: PrincipalKind };
+  /** Who made the call: the session principal's id and kind. */
+  readonly principal: {
+    /** The principal's id. */
+    readonly id: string;
+    /** `user`, `token` or `serviceIdentity`. */
+    readonly kind: PrincipalKind
+  };
   /** The client IP the session was made with, or null. */
   readonly ip: string | null;
+  /** The session method called (`policies.create`, `get`, …). */
   readonly action: AuditAction;
   /** The path, policy id or request id the call named (`''` where it named none). */
   readonly target: string;
+  /** `allowed` when the call succeeded; `refused` when it rejected (for any reason), or for `notify` when the notifier failed. */
   readonly outcome: 'allowed' | 'refused';
   /** The decision's reason (`admin`, `acl`, `policy`, `explicit_deny`, …), or for a refusal no decision made, the error code in lower case. */
   readonly reason: AuditReason;

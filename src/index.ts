@@ -1,4 +1,13 @@
 // 'coffer': the public surface. Re-exports only (types with `export type`).
+
+/**
+ * The main entry, `coffer`: {@link openStore} and the {@link Store} and
+ * {@link Session} it gives, {@link CofferError} with its codes (docs/errors.md),
+ * the storage-adapter contract with {@link createAdapter} (docs/adapters.md),
+ * {@link evaluateCondition}, and the types of every input and view.
+ * @packageDocumentation
+ * @module coffer
+ */
 export { openStore } from './store.js';
 export type { Store } from './store.js';
 export type { StoreOptions, KeyProvider, BuiltinMembers, PartialMembers, Notifier, AuditSink } from './options.js';

@@ -24,15 +24,21 @@ export type AuditSink = (event: AuditEvent) => void;
 
 /** The members of a built-in policy, as the host sets them at open (lists left out are empty). */
 export interface PartialMembers {
+  /** Users by id (`{ id: '*' }`: every user). */
   readonly users?: Members['users'];
+  /** Groups by id: a principal in one of them is a member. */
   readonly tags?: Members['tags'];
+  /** Token principals by id. */
   readonly tokens?: Members['tokens'];
+  /** Service-identity principals by id. */
   readonly serviceIdentities?: Members['serviceIdentities'];
 }
 
 /** Members of the built-in policies; no caller can change them. */
 export interface BuiltinMembers {
+  /** Members of SMAdminPolicy: access level `SM_Manage` on `*` (manage every item and policy). Absent: no members. */
   readonly SMAdminPolicy?: PartialMembers;
+  /** Members of SMAuditorPolicy: access level `SM_View` on `*` (list every directory, read every secret). Absent: no members. */
   readonly SMAuditorPolicy?: PartialMembers;
 }
 

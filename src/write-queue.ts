@@ -1,4 +1,4 @@
-// One write at a time (SPEC §11 atomicity, §3 ifVersion): each task starts
+// One write at a time: each task starts
 // after the previous one settled, so it computes its change from the last
 // published state and no two writes interleave.
 

@@ -3,6 +3,13 @@
 // by bytes and applies a batch atomically; the checked base (createAdapter)
 // checks the arguments; this module maps level's errors and guards the lock.
 
+/**
+ * `coffer/adapters/level`: {@link levelAdapter}, a persistent storage adapter
+ * on LevelDB (the `level` package) in one directory. See docs/adapters.md.
+ * @packageDocumentation
+ * @module coffer/adapters/level
+ */
+
 import fs from 'node:fs';
 import path from 'node:path';
 import { Level } from 'level';

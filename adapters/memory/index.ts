@@ -3,6 +3,13 @@
 // builds a new root aside and swaps it in, so it is atomic and an iteration
 // reads a snapshot. The checked base (createAdapter) does every argument check.
 
+/**
+ * `coffer/adapters/memory`: {@link memoryAdapter}, a storage adapter that
+ * keeps its data in memory (not persistent), for tests, fixtures and demos.
+ * @packageDocumentation
+ * @module coffer/adapters/memory
+ */
+
 import { createAdapter, type StorageAdapter } from '../../src/adapter.js';
 import { findNode, insertEntry, newEditToken, nodesInRange, removeEntry, type TreeNode } from './tree.js';
 

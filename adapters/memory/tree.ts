@@ -1,5 +1,5 @@
 // A persistent AVL tree of string keys in UTF-8 byte order: the memory
-// adapter's storage (SPEC §11). A write copies only the O(log N) nodes on its
+// adapter's storage. A write copies only the O(log N) nodes on its
 // path, so any root once published is an immutable snapshot.
 
 import { compareUtf8 } from '../../src/adapter.js';

@@ -1,4 +1,4 @@
-// ACLs (SPEC §4): entries on one item, at most one per entity; evaluated on
+// ACLs: entries on one item, at most one per entity; evaluated on
 // the item itself only. A user entry matches a principal of kind `user` with
 // that id; a group entry matches a principal in that group; entries add up.
 

@@ -1,4 +1,4 @@
-// The §5 table as data: for each item operation, the policy action it needs,
+// The action table as data: for each item operation, the policy action it needs,
 // whose ACL step 3 of the decision reads (the item itself or its parent
 // directory) and which ACL access that entry must give.
 
@@ -39,8 +39,8 @@ export const OPERATION_RULES: Readonly<Record<ItemOperation, OperationRule>> = O
 });
 
 /**
- * `can(action, X)` decides the first operation §5 lists with that action
- * (`sm.node.create` on X: creating X). Undefined for actions §5 does not list.
+ * `can(action, X)` decides the first operation the action table lists with
+ * that action (`sm.node.create` on X: creating X). Undefined for the others.
  */
 export function operationOfAction(action: string): ItemOperation | undefined {
   switch (action) {

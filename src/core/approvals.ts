@@ -1,4 +1,4 @@
-// Approvals (SPEC §9): the request / decision / expiry life cycle of an Allow
+// Approvals: the request / decision / expiry life cycle of an Allow
 // policy's approval block. Requests are stored records; `expired` is never
 // stored but read from the clock, so no background timer is needed. The index
 // finds a requester's live grant, a caller's requests and a policy's or an
@@ -10,7 +10,18 @@ import type { Principal, PrincipalKind } from './types.js';
 import { detailsFromAjv, isPlainObject, isWellFormed, schemaValidator } from './validate.js';
 import { DEFAULT_STRING_CAP } from './input.js';
 
+/**
+ * The statuses a request is stored with; `expired` is never stored but read from the clock.
+ * @inline
+ */
 export type StoredStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'revoked';
+/**
+ * A request's status as read at the time of the call: `pending` (waiting for an
+ * approver), `approved` (granting access), `rejected`, `withdrawn` (by its
+ * requester), `revoked` (by an approver or an admin, or ended because its
+ * policy or item changed), or `expired` (pending past `expiresAt`, or approved
+ * longer ago than the policy's `validFor`).
+ */
 export type ApprovalStatus = StoredStatus | 'expired';
 export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'expired', 'withdrawn', 'revoked'];
 
@@ -32,7 +43,7 @@ export interface ApprovalRequest {
   readonly status: StoredStatus;
   readonly createdAt: number;
   readonly expiresAt: number;
-  /** The policy's approvers when the request was made (SPEC §9). */
+  /** The policy's approvers when the request was made. */
   readonly approvers: { readonly userIds: readonly string[]; readonly tags: readonly string[] };
   /** How long an approval grants access, in ms (from the policy's validFor). */
   readonly validForMs: number;
@@ -43,21 +54,45 @@ export interface ApprovalRequest {
   readonly comment?: string;
 }
 
-/** The API's view (SPEC §9), times as ISO strings. */
+/** The API's view, times as ISO strings. */
 export interface ApprovalView {
+  /** The request's id, as `requestApproval` made it. */
   id: string;
+  /** The id of the Allow policy whose approval block the request is under. */
   policyId: string;
+  /** The canonical path of the item (for a create: the directory to create in). */
   path: string;
+  /** The id of that item: the request is for this item, not for one created later at the same path. */
   itemId: string;
+  /** The action asked for, such as `sm.secret.read` (see {@link ApprovalAction}). */
   action: string;
-  requester: { id: string; kind: PrincipalKind };
+  /** Who asked. */
+  requester: {
+    /** The requester's principal id. */
+    id: string;
+    /** The requester's principal kind. */
+    kind: PrincipalKind
+  };
+  /** Why, as the requester gave it (at most 4,096 characters). */
   justification: string;
+  /** The status at the time of the call (`expired` is read from the clock, never stored). */
   status: ApprovalStatus;
+  /** When the request was made: ISO-8601, UTC. */
   createdAt: string;
+  /** When a pending request expires (`createdAt` plus the policy's `timeToApprove`): ISO-8601, UTC. */
   expiresAt: string;
-  decidedBy?: { id: string; kind: PrincipalKind };
+  /** Who approved, rejected, withdrew or revoked it; absent while pending and when the store ended it (its policy or item changed). */
+  decidedBy?: {
+    /** The deciding principal's id. */
+    id: string;
+    /** The deciding principal's kind. */
+    kind: PrincipalKind
+  };
+  /** When `decidedBy` decided: ISO-8601, UTC. */
   decidedAt?: string;
+  /** When it was approved (kept after a revoke): ISO-8601, UTC. Access lasts until this plus the policy's `validFor`. */
   approvedAt?: string;
+  /** The comment of the latest approve, reject or revoke that gave one. */
   comment?: string;
 }
 
@@ -121,7 +156,7 @@ export function isApprover(request: ApprovalRequest, principal: Principal): bool
 
 // ---------------------------------------------------------------- input
 
-const requestSchema = {
+export const requestSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['path', 'justification'],
@@ -132,13 +167,13 @@ const requestSchema = {
   },
 } as const;
 
-const decisionOptionsSchema = {
+export const decisionOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: { comment: { type: 'string', maxLength: 4096 } },
 } as const;
 
-const listQuerySchema = {
+export const listQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: { status: { enum: [...APPROVAL_STATUSES] }, as: { enum: ['requester', 'approver'] } },
@@ -149,7 +184,9 @@ export type ApprovalAction = 'sm.node.list' | 'sm.secret.read' | 'sm.node.create
 
 /** requestApproval's body: the item (for a create: the directory to create in), the action (default: read a secret, list a directory), why. */
 export interface ApprovalRequestBody {
+  /** The item's path (for a create: the directory to create in). */
   readonly path: string;
+  /** The action to be approved; default `sm.secret.read` for a secret, `sm.node.list` for a directory. */
   readonly action?: ApprovalAction;
   /** At most 4,096 characters. */
   readonly justification: string;
@@ -163,7 +200,9 @@ export interface DecisionOptions {
 
 /** listApprovals' query: a status, and whose requests (`requester`: one's own; `approver`: those one may decide). */
 export interface ApprovalListQuery {
+  /** Only requests with this status (as read at the time of the call); absent: every status. */
   readonly status?: ApprovalStatus;
+  /** `requester`: one's own requests; `approver`: those one may decide. Absent: both (an admin: every request). */
   readonly as?: 'requester' | 'approver';
 }
 
@@ -200,7 +239,7 @@ export function parseRequestId(input: unknown): string {
 
 // ---------------------------------------------------------------- operations
 
-/** Newest first: by createdAt, then the later-made first (SPEC §9). */
+/** Newest first: by createdAt, then the later-made first. */
 export function newestFirst(a: ApprovalRequest, b: ApprovalRequest): number {
   return b.createdAt - a.createdAt || b.sequence - a.sequence;
 }

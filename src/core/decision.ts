@@ -17,15 +17,70 @@ export type Reason = 'admin' | 'explicit_deny' | 'acl' | 'policy' | 'approval_re
  */
 export type Decision =
   /** Step 1: an admin; step 3: an ACL entry. */
-  | { readonly allowed: true; readonly effect: 'allow'; readonly reason: 'admin' | 'acl'; readonly policyId?: undefined; readonly policyIds?: undefined }
+  | {
+      /** True: the action is allowed. */
+      readonly allowed: true;
+      /** `allow`. */
+      readonly effect: 'allow';
+      /** `admin` (the principal is an admin) or `acl` (an ACL entry on the item grants it). */
+      readonly reason: 'admin' | 'acl';
+      /** Absent: no policy decided. */
+      readonly policyId?: undefined;
+      /** Absent: only an approval_required decision lists policies. */
+      readonly policyIds?: undefined
+    }
   /** Step 4: an Allow policy. */
-  | { readonly allowed: true; readonly effect: 'allow'; readonly reason: 'policy'; readonly policyId: string; readonly policyIds?: undefined }
+  | {
+      /** True: the action is allowed. */
+      readonly allowed: true;
+      /** `allow`. */
+      readonly effect: 'allow';
+      /** `policy`: an Allow policy grants it. */
+      readonly reason: 'policy';
+      /** The id of the granting Allow policy (the first by name, then id). */
+      readonly policyId: string;
+      /** Absent: only an approval_required decision lists policies. */
+      readonly policyIds?: undefined
+    }
   /** Step 2: a Deny policy. */
-  | { readonly allowed: false; readonly effect: 'deny'; readonly reason: 'explicit_deny'; readonly policyId: string; readonly policyIds?: undefined }
+  | {
+      /** False: the action is refused. */
+      readonly allowed: false;
+      /** `deny`. */
+      readonly effect: 'deny';
+      /** `explicit_deny`: a Deny policy whose conditions hold matches. */
+      readonly reason: 'explicit_deny';
+      /** The id of the denying policy (the first by name, then id). */
+      readonly policyId: string;
+      /** Absent: only an approval_required decision lists policies. */
+      readonly policyIds?: undefined
+    }
   /** Step 5: Allow policies that grant only with an approval. */
-  | { readonly allowed: false; readonly effect: 'approval_required'; readonly reason: 'approval_required'; readonly policyIds: readonly string[]; readonly policyId?: undefined }
+  | {
+      /** False: the action needs an approval first. */
+      readonly allowed: false;
+      /** `approval_required`: ask with `requestApproval`. */
+      readonly effect: 'approval_required';
+      /** `approval_required`. */
+      readonly reason: 'approval_required';
+      /** Every Allow policy that would grant after an approval, by name then id. */
+      readonly policyIds: readonly string[];
+      /** Absent: see `policyIds`. */
+      readonly policyId?: undefined
+    }
   /** Step 6: nothing grants it. */
-  | { readonly allowed: false; readonly effect: 'deny'; readonly reason: 'default_deny'; readonly policyId?: undefined; readonly policyIds?: undefined };
+  | {
+      /** False: the action is refused. */
+      readonly allowed: false;
+      /** `deny`. */
+      readonly effect: 'deny';
+      /** `default_deny`: no admin right, ACL entry or policy grants it. */
+      readonly reason: 'default_deny';
+      /** Absent: no policy decided. */
+      readonly policyId?: undefined;
+      /** Absent: only an approval_required decision lists policies. */
+      readonly policyIds?: undefined
+    };
 
 /** What the Allow policies say (steps 4 and 5). */
 export interface AllowVerdict {
@@ -47,7 +102,7 @@ export interface PolicyEvaluator {
 
 export interface DecisionRequest {
   readonly principal: Principal;
-  /** The ACL of the item §5's ACL column names; undefined when no ACL applies (missing item, non-item action). */
+  /** The ACL of the item the action table names (the item, or for a create its directory); undefined when no ACL applies (missing item, non-item action). */
   readonly acl: Acl | undefined;
   readonly aclAccess: AclAccess | undefined;
   readonly policies: PolicyEvaluator;
@@ -64,7 +119,7 @@ const ADMIN = (): Decision => ({ allowed: true, effect: 'allow', reason: 'admin'
 const ACL = (): Decision => ({ allowed: true, effect: 'allow', reason: 'acl' });
 const DEFAULT_DENY = (): Decision => ({ allowed: false, effect: 'deny', reason: 'default_deny' });
 
-/** SPEC §8, one step per line. Cost: the policy index's lookups plus O(ACL entries). */
+/** The combining rule, one step per line. Cost: the policy index's lookups plus O(ACL entries). */
 export function decideDetailed(request: DecisionRequest): DetailedDecision {
   const { principal, acl, aclAccess, policies } = request;
   // 1. Admins may do everything.
@@ -72,7 +127,7 @@ export function decideDetailed(request: DecisionRequest): DetailedDecision {
   // 2. A matching Deny whose conditions hold wins over everything below.
   const denyId = policies.denyingPolicy();
   if (denyId !== undefined) return { decision: { allowed: false, effect: 'deny', reason: 'explicit_deny', policyId: denyId }, isPathOnly: false };
-  // 3. An ACL entry on the item §5 names.
+  // 3. An ACL entry on the item the action table names.
   if (acl !== undefined && aclAccess !== undefined && aclGrants(acl, principal, aclAccess)) return { decision: ACL(), isPathOnly: false };
   // 4. An Allow policy that grants (with a live approval where it asks for one).
   const allow = policies.allowing();

@@ -42,17 +42,27 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze
 
 /** One problem in a malformed input: a JSON pointer into the input and a sentence. */
 export interface ErrorDetail {
+  /** A JSON pointer (RFC 6901) into the input, such as `/condition/ipAddress`; `""` for the input as a whole. */
   readonly pointer: string;
+  /** One sentence saying what is wrong there; never holds a secret value. */
   readonly message: string;
 }
 
 /** Why the storage failed: another holder has the store open (`locked`), or anything else (`io`). */
 export type StorageReason = 'locked' | 'io';
 
+/**
+ * The optional fields of a {@link CofferError}, as its constructor takes them.
+ * @inline
+ */
 export interface CofferErrorOptions {
+  /** For `VALIDATION`: every problem (the error keeps at most 100, then one entry counting the rest). */
   readonly details?: readonly ErrorDetail[];
+  /** For `APPROVAL_REQUIRED`: the policies that would grant after an approval. */
   readonly policyIds?: readonly string[];
+  /** For `STORAGE`: `locked` or `io`. */
   readonly reason?: StorageReason;
+  /** The original error, kept as the error's `cause`. */
   readonly cause?: unknown;
 }
 
@@ -97,6 +107,13 @@ export class CofferError extends Error {
     readAllDetails = (error) => error.#allDetails;
   }
 
+  /**
+   * Builds an error whose `status` follows from its `code`. coffer makes the
+   * errors it throws itself; a host mostly reads them.
+   * @param code - The stable code (see docs/errors.md).
+   * @param message - One line for people; never a secret value.
+   * @param options - `details`, `policyIds`, `reason` and `cause`, where they apply.
+   */
   constructor(code: ErrorCode, message: string, options: CofferErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CofferError';
@@ -111,7 +128,22 @@ export class CofferError extends Error {
   }
 
   /** What a log or an HTTP body may hold: name, code, status, message, and details / policyIds / reason when present. */
-  toJSON(): { name: string; code: ErrorCode; status: number; message: string; details?: ErrorDetail[]; policyIds?: string[]; reason?: StorageReason } {
+  toJSON(): {
+    /** Always `CofferError`. */
+    name: string;
+    /** The stable code. */
+    code: ErrorCode;
+    /** The HTTP-style status of the code. */
+    status: number;
+    /** The one-line message. */
+    message: string;
+    /** For `VALIDATION`: the problems, at most 100 plus one counting the rest. */
+    details?: ErrorDetail[];
+    /** For `APPROVAL_REQUIRED`: the policies that would grant after an approval. */
+    policyIds?: string[];
+    /** For `STORAGE`: `locked` or `io`. */
+    reason?: StorageReason
+  } {
     const out: ReturnType<CofferError['toJSON']> = { name: this.name, code: this.code, status: this.status, message: this.message };
     if (this.details !== undefined) out.details = this.details.map((d) => ({ pointer: d.pointer, message: d.message }));
     if (this.policyIds !== undefined) out.policyIds = [...this.policyIds];

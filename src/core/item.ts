@@ -14,7 +14,9 @@ export const MAX_DESCRIPTION_LENGTH = 4096;
 
 /** A child of a directory as a listing shows it. */
 export interface ChildView {
+  /** The child's name: the last segment of its path. */
   name: string;
+  /** `directory` or `secret`. */
   type: ItemType;
 }
 
@@ -29,25 +31,31 @@ interface ItemViewBase {
   updatedAt: string;
   /** The id of the principal that created the item. */
   createdBy: string;
+  /** The item's description (at most 4,096 characters); absent when it has none. */
   description?: string;
 }
 
 /** A directory as `get`, `create` and `patch` show it (`children` only from `get`). */
 export interface DirectoryView extends ItemViewBase {
+  /** `directory`. */
   type: 'directory';
   /** From `get`: the children the caller may see, sorted by name (UTF-16 order). */
   children?: ChildView[];
+  /** Never present: a directory has no value. */
   value?: undefined;
+  /** Never present: a directory has no version. */
   version?: undefined;
 }
 
 /** A secret as `get`, `create` and `patch` show it (`value` only from `get`). */
 export interface SecretView extends ItemViewBase {
+  /** `secret`. */
   type: 'secret';
   /** 1 on creation, +1 on every patch that carries a value. */
   version: number;
   /** From `get`: the secret's value. */
   value?: string;
+  /** Never present: a secret has no children. */
   children?: undefined;
 }
 
@@ -56,23 +64,29 @@ export type ItemView = DirectoryView | SecretView;
 
 /** A create body: `{ type, value?, description? }` (a secret needs a value). */
 export interface CreateBody {
+  /** `directory` or `secret`. */
   readonly type: ItemType;
+  /** A secret's value (required for a secret, refused on a directory): well-formed Unicode of at most `maxSecretBytes` bytes of UTF-8 (default 65,536). */
   readonly value?: string;
+  /** At most 4,096 characters. */
   readonly description?: string;
 }
 
 /** A patch body: the fields present change; `description: null` clears it. */
 export interface PatchBody {
+  /** A secret's new value (at most `maxSecretBytes` bytes of UTF-8); bumps its version. Refused on a directory. */
   readonly value?: string;
+  /** The new description (at most 4,096 characters), or null to remove it. */
   readonly description?: string | null;
 }
 
 /** Patch options: `ifVersion` must be the secret's current version. */
 export interface PatchOptions {
+  /** The version the patch expects (an integer ≥ 1); another current version rejects with CONFLICT. On a directory it is VALIDATION. */
   readonly ifVersion?: number;
 }
 
-const createSchema = {
+export const createSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type'],
@@ -83,7 +97,7 @@ const createSchema = {
   },
 } as const;
 
-const patchSchema = {
+export const patchSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -92,7 +106,7 @@ const patchSchema = {
   },
 } as const;
 
-const patchOptionsSchema = {
+export const patchOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: { ifVersion: { type: 'integer', minimum: 1 } },

@@ -1,4 +1,4 @@
-// Policy listing (SPEC §6.4): the `name` filter, the order (lower-cased name,
+// Policy listing: the `name` filter, the order (lower-cased name,
 // then id), page sizes and page tokens that name a position, so a token stays
 // valid while policies are added and removed. Tokens are signed by the shell
 // (TokenCodec) so a tampered one is VALIDATION.

@@ -1,4 +1,4 @@
-// Path rules (SPEC §2): absolute, `/`-separated, NFC, segments of 1–255 UTF-8
+// Path rules: absolute, `/`-separated, NFC, segments of 1–255 UTF-8
 // bytes without `.`/`..`/control characters/`*`, depth ≤ 64, length ≤ 4096
 // bytes. A parsed path is the list of its NFC segments; `/` is the empty list.
 
@@ -64,7 +64,7 @@ function plainPath(input: string): ParsedPath | undefined {
 
 /**
  * The canonical form of a plain path (printable ASCII, no `*`, every rule of
- * §2 kept), without splitting it; undefined for anything else, which the full
+ * the path rules kept), without splitting it; undefined for anything else, which the full
  * parse then handles. For lookups that need no segments. O(length), no allocation
  * but the slice of a trailing `/`.
  */

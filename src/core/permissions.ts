@@ -1,23 +1,41 @@
-// Access levels → permissions (SPEC §6.3). The store derives the three
+// Access levels → permissions. The store derives the three
 // permissions of a policy from its accessLevel and resource; callers never
 // write them. Permission 0 lists the path toward R, 1 acts on R, 2 on `*`.
 
 import { parentsOf, type ResourceTarget } from './resources.js';
 
+/**
+ * What a policy grants on its resource: `SM_View` (list directories, read
+ * secrets), `SM_CRUD` (also create, update and delete items) or `SM_Manage`
+ * (also administer the policies on that resource).
+ */
 export type AccessLevel = 'SM_View' | 'SM_CRUD' | 'SM_Manage';
 export const ACCESS_LEVELS: readonly AccessLevel[] = ['SM_View', 'SM_CRUD', 'SM_Manage'];
 
 export const DELETED_RESOURCE = 'Deleted resource/s';
 export const CONSUMER = 'secretmanager';
 
+/**
+ * One of the three permissions a policy view shows, derived from its
+ * `accessLevel` and `resource` (never written by callers): 0 lists the path
+ * toward the resource, 1 acts on the resource, 2 on `*`.
+ */
 export interface PermissionView {
+  /** The permission's id, made with the policy and kept across its updates. */
   id: string;
+  /** `<policy name>_<PV|PC|PM>_<0|1|2>`, after the access level and the permission's number. */
   name: string;
+  /** A fixed sentence saying what the permission is for. */
   description: string;
+  /** Always `secretmanager`. */
   consumer: string;
+  /** The actions it grants, such as `sm.node.list` or `sm.secret.read`. */
   actions: string[];
+  /** The resources it applies to: the parent paths, the policy's resource, or `*`; `Deleted resource/s` once the resource's item is gone. */
   resources: string[];
+  /** Always true: a policy's permissions belong to it alone. */
   isInline: true;
+  /** Always false. */
   isReadOnly: false;
 }
 

@@ -1,4 +1,4 @@
-// The policy model (SPEC §6.1, §6.4): parsing create and update bodies into a
+// The policy model: parsing create and update bodies into a
 // typed, normalised policy, and the views the API returns. Permissions are
 // never stored: they are derived on read from accessLevel and resource.
 
@@ -8,17 +8,26 @@ import { checkResource, type ResourceTarget } from './resources.js';
 import { attempt, collectProblems, detailsFromAjv, isPlainObject, isWellFormed, schemaValidator } from './validate.js';
 import { DEFAULT_STRING_CAP, ID_CAP, RAW_FACTOR } from './input.js';
 
+/** `Allow` grants what the access level says; `Deny` refuses it to everyone but admins, whatever ACL entries and Allow policies say. */
 export type AccessType = 'Allow' | 'Deny';
 
+/** A member of a policy: an id and, if given, a display name. */
 export interface Member {
+  /** The user, group, token or service-identity id (`*` among users: every user). */
   readonly id: string;
+  /** A display name, as given; coffer does not use it. */
   readonly name?: string;
 }
 
+/** Who a policy applies to: a principal matches when any list names it. */
 export interface Members {
+  /** Users by id (`{ id: '*' }`: every user). */
   readonly users: readonly Member[];
+  /** Groups by id: a principal in one of them matches. */
   readonly tags: readonly Member[];
+  /** Token principals by id. */
   readonly tokens: readonly Member[];
+  /** Service-identity principals by id. */
   readonly serviceIdentities: readonly Member[];
 }
 
@@ -45,7 +54,7 @@ export interface Policy {
   readonly permissionIds: readonly string[];
 }
 
-/** The order of every "by name then id" (SPEC §6.4): lower-cased name in UTF-16 order, then id. */
+/** The order of every "by name then id": lower-cased name in UTF-16 order, then id. */
 export function comparePolicies(a: Pick<Policy, 'sortKey' | 'id'>, b: Pick<Policy, 'sortKey' | 'id'>): number {
   if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -89,13 +98,14 @@ const bodyProperties = {
   accessType: { enum: ['Allow', 'Deny'] },
 } as const;
 
-const createSchema = { type: 'object', additionalProperties: false, required: ['name', 'resource'], properties: bodyProperties } as const;
-const updateSchema = { type: 'object', additionalProperties: false, properties: bodyProperties } as const;
+export const createSchema = { type: 'object', additionalProperties: false, required: ['name', 'resource'], properties: bodyProperties } as const;
+export const updateSchema = { type: 'object', additionalProperties: false, properties: bodyProperties } as const;
 
 /** A member as a policy body gives it: an id (`*` among users: every user) and an optional display name. */
 export interface MemberInput {
   /** 1–255 characters. */
   readonly id: string;
+  /** A display name (at most 4,096 characters), kept as given. */
   readonly name?: string;
 }
 
@@ -105,7 +115,9 @@ export interface MembersInput {
   readonly users?: readonly MemberInput[];
   /** Groups: a principal in one of them matches. */
   readonly tags?: readonly MemberInput[];
+  /** Token principals by id. */
   readonly tokens?: readonly MemberInput[];
+  /** Service-identity principals by id. */
   readonly serviceIdentities?: readonly MemberInput[];
 }
 
@@ -125,9 +137,11 @@ export interface PolicyBody {
   readonly isActive?: boolean;
   /** Default false; a draft takes no part in decisions. */
   readonly isDraft?: boolean;
+  /** Only `false` is accepted (it changes nothing): only the built-in policies are read-only. */
   readonly isReadOnly?: false;
   /** IP, time-of-access and approval conditions, as an object or its JSON string; null or `{}` for none. */
   readonly condition?: ConditionInput | string | null;
+  /** Who the policy applies to; default none (lists left out are empty). */
   readonly members?: MembersInput;
   /** Default SM_View. */
   readonly accessLevel?: AccessLevel;
@@ -139,6 +153,7 @@ export interface PolicyBody {
 
 /** A partial update: the fields present replace, those absent stay; a body `id` must be the policy's own. */
 export interface PolicyPatch extends Partial<PolicyBody> {
+  /** The policy's own id, if given at all (any other id is VALIDATION). */
   readonly id?: string;
 }
 
@@ -285,28 +300,54 @@ export function withFields(policy: Policy, fields: PolicyFields, boundItemId: st
 
 // ---------------------------------------------------------------- views
 
-/** The fields a policy view and a summary both begin with, in the seed's order. */
+/** The fields a policy view and a summary both begin with, in the order they show them. */
 interface PolicyHead {
+  /** The policy's id, made by the store. */
   id: string;
+  /** The policy's name: unique case-insensitively. */
   name: string;
+  /** The description; `""` when none was given. */
   description: string;
+  /** False: the policy takes no part in decisions. */
   isActive: boolean;
+  /** True: a draft, which takes no part in decisions. */
   isDraft: boolean;
+  /** True for the built-in policies (SMAdminPolicy, SMAuditorPolicy), which no caller can change or delete. */
   isReadOnly: boolean;
 }
 
+/** A policy as `policies.create`, `get` and `update` return it. */
 export interface PolicyView extends PolicyHead {
+  /** The normalised condition, or null for none: an object, except from `policies.get` without `conditionJson: true`, which gives its JSON string. */
   condition: Condition | string | null;
+  /** The three permissions derived from `accessLevel` and `resource`. */
   permissions: PermissionView[];
-  members: { users: Member[]; tags: Member[]; tokens: Member[]; serviceIdentities: Member[] };
+  /** Who the policy applies to; every list present, possibly empty. */
+  members: {
+    /** Users by id (`*`: every user). */
+    users: Member[];
+    /** Groups by id. */
+    tags: Member[];
+    /** Token principals by id. */
+    tokens: Member[];
+    /** Service-identity principals by id. */
+    serviceIdentities: Member[]
+  };
+  /** What the policy grants on its resource. */
   accessLevel: AccessLevel;
+  /** The resource as stored: `*`, `/`, a canonical item path, or a path + `/*`. */
   resource: string;
+  /** Always `secretmanager`. */
   consumer: string;
+  /** `Allow` or `Deny`. */
   accessType: AccessType;
 }
 
+/** A policy as `policies.list` shows it. */
 export interface PolicySummary extends PolicyHead {
+  /** Every resource its permissions name, without repeats, in UTF-16 order. */
   resources: string[];
+  /** `Allow` or `Deny`. */
   accessType: AccessType;
 }
 
@@ -326,7 +367,7 @@ function headOf(policy: Policy): PolicyHead {
   };
 }
 
-/** A fresh plain view; `conditionAsObject` false gives the JSON string form (SPEC §6.4). */
+/** A fresh plain view; `conditionAsObject` false gives the JSON string form. */
 export function policyView(policy: Policy, isAlive: boolean, conditionAsObject: boolean): PolicyView {
   const condition = policy.condition === null ? null : conditionAsObject ? structuredCloneJson(policy.condition) : JSON.stringify(policy.condition);
   return {
@@ -368,16 +409,23 @@ export function sameMembers(a: Members, b: Members): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** True when two member lists name the same principals (display names aside): who a policy applies to is unchanged. */
+export function sameMemberIds(a: Members, b: Members): boolean {
+  const ids = (m: Members) => JSON.stringify([m.users, m.tags, m.tokens, m.serviceIdentities].map((list) => list.map((member) => member.id).sort()));
+  return ids(a) === ids(b);
+}
+
 /**
  * True when an update ends the policy's approval requests: deactivated, made
- * a draft, or its members, resource, accessLevel, accessType or condition
- * changed (after normalisation).
+ * a draft, or its members (who they are: a display name or the order does not
+ * count), resource, accessLevel, accessType or condition changed (after
+ * normalisation).
  */
 export function updateEndsRequests(before: Policy, after: Policy): boolean {
   return (
     (before.isActive && !after.isActive) ||
     (!before.isDraft && after.isDraft) ||
-    !sameMembers(before.members, after.members) ||
+    !sameMemberIds(before.members, after.members) ||
     before.resource.text !== after.resource.text ||
     before.boundItemId !== after.boundItemId ||
     before.accessLevel !== after.accessLevel ||

@@ -1,4 +1,4 @@
-// Principals (SPEC §1): validated once when a session is made, then trusted.
+// Principals: validated once when a session is made, then trusted.
 
 import { assertSchema, schemaValidator } from './validate.js';
 import { ID_CAP } from './input.js';
@@ -22,7 +22,7 @@ export interface PrincipalInput {
 
 // Extra fields are the host's business (a display name, say) and are ignored;
 // the fields coffer reads must have the right types.
-const principalSchema = {
+export const principalSchema = {
   type: 'object',
   required: ['id'],
   properties: {

@@ -1,4 +1,4 @@
-// Policy resources (SPEC §6.2): `*` (everything), `/` (the root only), `/*`
+// Policy resources: `*` (everything), `/` (the root only), `/*`
 // (every item), an item path (that item) or an item path + `/*` (that item and
 // everything below it). Path resources are bound to the item they name.
 
@@ -36,13 +36,13 @@ export function parseResource(input: unknown, pointer = '/resource'): ResourceTa
   return checked.target;
 }
 
-/** True for `*`, `/` and `/*`, which never die (SPEC §6.2). */
+/** True for `*`, `/` and `/*`, which never die. */
 function isUndying(target: ResourceTarget): boolean {
   return target.kind === 'any' || target.path.segments.length === 0;
 }
 
 /**
- * `parents(R)` (SPEC §6.3): the ancestors of R's item, root first; `["/"]`
+ * `parents(R)`: the ancestors of R's item, root first; `["/"]`
  * for `*`, `/` and `/*`.
  */
 export function parentsOf(target: ResourceTarget): string[] {

@@ -1,10 +1,11 @@
-// Readonly domain types shared by the pure core (SPEC §1, §3, §4).
+// Readonly domain types shared by the pure core.
 // Times are epoch milliseconds inside the core; the shell renders them as
 // ISO-8601 strings at the edge.
 
+/** What a principal is: a user, an API token, or a service identity. */
 export type PrincipalKind = 'user' | 'token' | 'serviceIdentity';
 
-/** A caller, already authenticated by the host (SPEC §1), after validation. */
+/** A caller, already authenticated by the host, after validation. */
 export interface Principal {
   readonly id: string;
   readonly kind: PrincipalKind;
@@ -12,18 +13,27 @@ export interface Principal {
   readonly isAdmin: boolean;
 }
 
+/** What an item is: a directory (holds other items) or a secret (holds a value). */
 export type ItemType = 'directory' | 'secret';
 
+/** What an ACL entry grants on its item: `read` (list a directory, read a secret) or `read_write` (also create in, update and delete). */
 export type AclAccess = 'read' | 'read_write';
+/** Whom an ACL entry names: a user (by principal id) or a group. */
 export type EntityType = 'user' | 'group';
 
+/** The user or group an ACL entry names. */
 export interface AclEntity {
+  /** `user`: matches a principal of kind `user` with this id; `group`: matches any principal in this group. */
   readonly type: EntityType;
+  /** The user or group id (1–255 characters). */
   readonly id: string;
 }
 
+/** One entry of an item's ACL. It applies to that item only; a new item starts with a copy of its parent's ACL. */
 export interface AclEntry {
+  /** Whom it names; an ACL has at most one entry per entity. */
   readonly entity: AclEntity;
+  /** What it grants. */
   readonly access: AclAccess;
 }
 

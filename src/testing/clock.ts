@@ -1,10 +1,14 @@
-// fakeClock (SPEC §12): a manual clock for tests. `now` is a closure, so the
+// fakeClock: a manual clock for tests. `now` is a closure, so the
 // store may call it unbound (`clock: c.now`). A string without an offset is
 // read as UTC, whatever the machine's time zone.
 
+/** A manual clock: time moves only when a test sets or advances it. */
 export interface FakeClock {
+  /** The current time in epoch milliseconds. Safe to pass unbound (`clock: c.now`). */
   now(): number;
+  /** Moves to `time`: epoch milliseconds, or an ISO-8601 string (without an offset: UTC). Throws a TypeError for anything else. */
   set(time: number | string): void;
+  /** Moves forward (backward, if negative) by a finite number of milliseconds; throws a TypeError otherwise. */
   advance(milliseconds: number): void;
 }
 
@@ -26,6 +30,11 @@ function toEpoch(time: number | string): number {
   return epoch;
 }
 
+/**
+ * A manual clock for `openStore`'s `clock` option or `fixtureStore`'s.
+ * @param start - Epoch milliseconds or an ISO-8601 string (without an offset: UTC); default 2024-01-01T00:00:00.000Z.
+ * @throws TypeError when `start` is not a finite number or a parseable time.
+ */
 export function fakeClock(start: number | string = DEFAULT_FAKE_CLOCK_START): FakeClock {
   let current = toEpoch(start);
   return {

@@ -34,7 +34,9 @@ export interface FixtureTree {
 
 /** A secret with a description. */
 export interface FixtureSecret {
+  /** The secret's value. */
   readonly $value: string;
+  /** The secret's description (at most 4,096 characters). */
   readonly $description?: string;
 }
 
@@ -48,11 +50,15 @@ export interface FixtureSpec {
   readonly policies?: readonly PolicyBody[];
   /** A fake clock (its `now` is used), a clock function, or a fixed time (ISO string without offset = UTC). */
   readonly clock?: FakeClock | (() => number) | number | string;
+  /** Members of the built-in policies, as `openStore` takes them. */
   readonly builtinMembers?: BuiltinMembers;
   /** A source of ids, so snapshot tests see stable ids (default: random UUIDs). */
   readonly newId?: () => string;
+  /** Receives one event per session call (but `can`); loading the fixture emits none. */
   readonly onAudit?: StoreOptions['onAudit'];
+  /** Called with each new approval request and its policy's `notificationMedium`. */
   readonly notify?: StoreOptions['notify'];
+  /** The largest secret value, in bytes of UTF-8 (default 65,536); the tree's values must fit. */
   readonly maxSecretBytes?: number;
 }
 

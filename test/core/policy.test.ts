@@ -142,7 +142,7 @@ describe('newPolicy and withFields', () => {
   });
 });
 
-describe('samePolicy and updateEndsRequests (SPEC §9)', () => {
+describe('samePolicy and updateEndsRequests', () => {
   const policy = base({ description: 'd', members: { users: [{ id: 'u', name: 'U' }] }, condition: { ipAddress: '10.0.0.0/8' } });
   const changed = (body: unknown, bound = 'item-a') => withFields(policy, update(body), bound);
   const rows: [string, () => Policy, boolean, boolean][] = [
@@ -155,7 +155,8 @@ describe('samePolicy and updateEndsRequests (SPEC §9)', () => {
     ['deactivated', () => changed({ isActive: false }), false, true],
     ['made a draft', () => changed({ isDraft: true }), false, true],
     ['other members', () => changed({ members: { users: [{ id: 'v' }] } }), false, true],
-    ["a member's name changed", () => changed({ members: { users: [{ id: 'u', name: 'Ursula' }] } }), false, true],
+    // Who the members are is unchanged: a display name is not who they are (docs/decisions.md).
+    ["a member's name changed: a change that keeps the requests", () => changed({ members: { users: [{ id: 'u', name: 'Ursula' }] } }), false, false],
     ['another resource', () => changed({ resource: '/b/*' }, 'item-b'), false, true],
     ['the same resource string bound to another item', () => changed({}, 'item-a2'), false, true],
     ['another access level', () => changed({ accessLevel: 'SM_Manage' }), false, true],

@@ -1,7 +1,7 @@
-// Conditions of a policy (SPEC §7): parse (ajv + semantic checks, every problem
+// Conditions of a policy: parse (ajv + semantic checks, every problem
 // with its JSON pointer) → normalised `Condition` → `CompiledCondition` (numeric
 // IP ranges, resolved schedule instants, per-zone offset tables) → per-decision
-// checks that never parse a string. `evaluateCondition` is the pure §7.4 entry.
+// checks that never parse a string. `evaluateCondition` is the pure entry.
 
 import { invalid, type ErrorDetail } from '../errors.js';
 import { attempt, collectProblems, schemaValidator, detailsFromAjv, isPlainObject } from '../validate.js';
@@ -23,30 +23,59 @@ import {
 
 // ---------------------------------------------------------------- types
 
+/** A normalised dateSchedule: it holds from one local date-time to another, both included (to the second). */
 export interface DateSchedule {
+  /** The first local date-time it holds, `YYYY-MM-DD HH:mm:ss` in `timezone`. */
   readonly fromDate: string;
+  /** The last local date-time it holds, `YYYY-MM-DD HH:mm:ss` in `timezone` (not before `fromDate`). */
   readonly toDate: string;
+  /** The IANA time zone the dates are read in, as given (`UTC` when none was). */
   readonly timezone: string;
 }
 
+/**
+ * A normalised daysSchedule: it holds between two local times on the listed
+ * weekdays. When `fromTime` is after `toTime` the window runs past midnight
+ * into the next day.
+ */
 export interface DaysSchedule {
+  /** The start of the window, local `HH:mm:ss` (included). */
   readonly fromTime: string;
+  /** The end of the window, local `HH:mm:ss` (included). */
   readonly toTime: string;
+  /** The IANA time zone the times and weekdays are read in, as given (`UTC` when none was). */
   readonly timezone: string;
+  /** The weekdays the window starts on, upper case; empty: every day. */
   readonly days: readonly Weekday[];
 }
 
 /** At least one of the two schedules is present. */
 export interface TimeOfAccess {
+  /** A date range; when both schedules are present, both must hold. */
   readonly dateSchedule?: DateSchedule;
+  /** Times of day on given weekdays; when both schedules are present, both must hold. */
   readonly daysSchedule?: DaysSchedule;
 }
 
+/**
+ * A normalised approval block: the policy grants only to a principal with a
+ * live approved request under it (see `Session.requestApproval`).
+ */
 export interface ApprovalBlock {
-  approvers: { userIds?: string[]; tags?: string[] };
+  /** Who may approve or reject; with neither list, only admins can. */
+  approvers: {
+    /** Users, by id, who may approve. */
+    userIds?: string[];
+    /** Groups whose members may approve. */
+    tags?: string[]
+  };
+  /** How long an approval grants access: days when `isValidForInDays`, else minutes. */
   validFor: number;
+  /** True: `validFor` is in days (of 24 hours); false: in minutes. */
   isValidForInDays: boolean;
+  /** How long a request stays pending before it expires, in minutes. */
   timeToApprove: number;
+  /** Handed as given to the store's `notify` function with each new request. */
   notificationMedium: string | string[];
 }
 
@@ -61,17 +90,41 @@ export type WeekdayInput = Weekday | Lowercase<Weekday> | Capitalize<Lowercase<W
 export interface ConditionInput {
   /** Comma-separated IPv4 / IPv6 addresses and CIDRs (`10.0.0.0/8, 2001:db8::/32`). */
   readonly ipAddress?: string | null;
+  /** When access is allowed: a date range, times on weekdays, or both (then both must hold). */
   readonly timeOfAccess?: {
     /** From one local date-time to another (`YYYY-MM-DD HH:mm:ss`). */
-    readonly dateSchedule?: { readonly fromDate: string; readonly toDate: string; readonly timezone?: string } | null;
+    readonly dateSchedule?: {
+      /** The first local date-time it holds, `YYYY-MM-DD HH:mm:ss` (year 0001–9999). */
+      readonly fromDate: string;
+      /** The last local date-time it holds, `YYYY-MM-DD HH:mm:ss`; not before `fromDate`. */
+      readonly toDate: string;
+      /** An IANA time zone name such as `Europe/Berlin`; default `UTC`. */
+      readonly timezone?: string
+    } | null;
     /** Between two local times (`HH:mm:ss`) on the days given (none: every day); past midnight when fromTime > toTime. */
-    readonly daysSchedule?: { readonly fromTime: string; readonly toTime: string; readonly timezone?: string; readonly days?: readonly WeekdayInput[] | null } | null;
+    readonly daysSchedule?: {
+      /** The start of the window, `HH:mm:ss` (00:00:00–23:59:59, included). */
+      readonly fromTime: string;
+      /** The end of the window, `HH:mm:ss` (included). */
+      readonly toTime: string;
+      /** An IANA time zone name such as `Europe/Berlin`; default `UTC`. */
+      readonly timezone?: string;
+      /** The weekdays the window starts on, in any case (`monday`, `Monday`, `MONDAY`); absent, null or empty: every day. */
+      readonly days?: readonly WeekdayInput[] | null
+    } | null;
   } | null;
+  /** An approval block (Allow policies only): the policy grants only after an approver approves a request. */
   readonly approval?: {
     /** Who may approve: listed users, or members of listed groups. */
-    readonly approvers: { readonly userIds?: readonly string[]; readonly tags?: readonly string[] };
+    readonly approvers: {
+      /** User ids (each 1–255 characters). */
+      readonly userIds?: readonly string[];
+      /** Group ids (each 1–255 characters). */
+      readonly tags?: readonly string[]
+    };
     /** How long an approval grants: days if isValidForInDays, else minutes. */
     readonly validFor: number;
+    /** True: `validFor` is in days; default false (minutes). */
     readonly isValidForInDays?: boolean;
     /** Minutes a request stays open. */
     readonly timeToApprove: number;
@@ -80,10 +133,13 @@ export interface ConditionInput {
   } | null;
 }
 
-/** The normalised JSON form (§7): the three keys always present, in this order. */
+/** The normalised JSON form: the three keys always present, in this order. */
 export interface Condition {
+  /** The IP list as given (comma-separated addresses and CIDRs), or null for none. */
   readonly ipAddress: string | null;
+  /** The schedules, or null for none. */
   readonly timeOfAccess: TimeOfAccess | null;
+  /** The approval block, or null for none. */
   readonly approval: ApprovalBlock | null;
 }
 
@@ -102,11 +158,16 @@ export interface CompiledCondition {
   readonly approval: CompiledApproval | null;
 }
 
+/** A part of a condition that can fail a request: the IP list or the schedules. */
 export type ConditionPart = 'ipAddress' | 'timeOfAccess';
 
+/** What {@link evaluateCondition} answers for one request. */
 export interface ConditionOutcome {
+  /** True when every IP and time part holds (an absent condition always holds). */
   satisfied: boolean;
+  /** The parts that do not hold, `ipAddress` first; empty when satisfied. */
   failed: ConditionPart[];
+  /** True when the condition has an approval block: a policy with it grants only after an approval. */
   approvalRequired: boolean;
 }
 
@@ -132,7 +193,7 @@ const TEXT_CAP = 4096;
 const idList = { type: 'array', items: { type: 'string', minLength: 1, maxLength: ID_CAP } } as const;
 const text = { type: 'string', maxLength: TEXT_CAP } as const;
 
-const CONDITION_SCHEMA = {
+export const CONDITION_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -306,7 +367,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A validated raw condition → the §7 normalised form (keys in SPEC order). */
+/** A validated raw condition → the normalised form (keys in the documented order). */
 function normalise(raw: Raw): Condition | null {
   const ipAddress = typeof raw.ipAddress === 'string' && raw.ipAddress !== '' ? raw.ipAddress : null;
 
@@ -374,22 +435,22 @@ export function compileCondition(condition: Condition): CompiledCondition {
   return Object.freeze({ condition, ipList, schedule, approval });
 }
 
-/** Parses a request IP once per session (strict §7.1 rules); null when absent, unparseable or zoned. */
+/** Parses a request IP once per session (the strict rules of an IP list); null when absent, unparseable or zoned. */
 export { parseClientAddress };
 
-/** IP part: no list holds; a missing client holds only for a Deny (fail closed, §7.1/§8). O(log ranges). */
+/** IP part: no list holds; a missing client holds only for a Deny (fail closed). O(log ranges). */
 function ipHolds(compiled: CompiledCondition, client: ClientAddress | null, isDeny: boolean): boolean {
   const list = compiled.ipList;
   if (list === null) return true;
   return client === null ? isDeny : ipListContains(list, client);
 }
 
-/** IP and time parts of a compiled condition (the approval part is §9's). O(log ranges + transitions in a chunk). */
+/** IP and time parts of a compiled condition (the approval part is the approvals'). O(log ranges + transitions in a chunk). */
 export function conditionHolds(compiled: CompiledCondition, client: ClientAddress | null, nowMs: number, isDeny: boolean): boolean {
   return ipHolds(compiled, client, isDeny) && (compiled.schedule === null || scheduleHolds(compiled.schedule, nowMs));
 }
 
-/** The parts that do not hold, in SPEC order. */
+/** The parts that do not hold, ipAddress first. */
 export function failedParts(compiled: CompiledCondition, client: ClientAddress | null, nowMs: number, isDeny: boolean): ConditionPart[] {
   const failed: ConditionPart[] = [];
   if (!ipHolds(compiled, client, isDeny)) failed.push('ipAddress');
@@ -398,7 +459,7 @@ export function failedParts(compiled: CompiledCondition, client: ClientAddress |
 }
 
 /**
- * SPEC §7.4, pure: evaluates a condition (object or JSON string) for a request,
+ * Pure: evaluates a condition (object or JSON string) for a request,
  * as an Allow policy would. Throws VALIDATION for an invalid condition (pointers
  * relative to the condition) or request (`/ip`, `/now`).
  */

@@ -1,4 +1,4 @@
-// Conditions (SPEC §7): the surface the policy layer, the store and 'coffer' use.
+// Conditions: the surface the policy layer, the store and 'coffer' use.
 // Re-exports only.
 
 export {

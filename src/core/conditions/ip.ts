@@ -1,8 +1,8 @@
-// IP lists of a condition (SPEC §7.1): strict parsing of IPv4 / IPv6 addresses
+// IP lists of a condition: strict parsing of IPv4 / IPv6 addresses
 // and CIDRs, compilation of a list into sorted numeric ranges, and the per-decision
-// membership test. The only module that touches ipaddr.js (STYLE §12).
+// membership test. The only module that touches ipaddr.js.
 //
-// ipaddr.js alone is too lenient for §7.1: it accepts `010.1.1.1` (octal), `10.1`,
+// ipaddr.js alone is too lenient for our IP lists: it accepts `010.1.1.1` (octal), `10.1`,
 // `0x0a.1.1.1`, `4294967295`, the same legacy forms inside IPv6 (`::ffff:010.1.2.3`),
 // and it reads `::1.2.3.4` as `::ffff:1.2.3.4`. So IPv4 (also when embedded in IPv6)
 // is parsed here by the four-decimal-parts rule, and ipaddr.js only ever sees the
@@ -108,7 +108,7 @@ function isMapped(w0: number, w1: number, w2: number): boolean {
   return w0 === 0 && w1 === 0 && w2 === 0xffff;
 }
 
-/** A request IP by the strict rules of §7.1; null when absent, unparseable or zoned. */
+/** A request IP by the strict rules of an IP list; null when absent, unparseable or zoned. */
 export function parseClientAddress(ip: string | undefined | null): ClientAddress | null {
   // No address in any text form is longer than this (IPv6 with an embedded IPv4 is 45).
   if (typeof ip !== 'string' || ip === '' || ip.length > 64) return null;

@@ -1,4 +1,4 @@
-// Time-of-access schedules (SPEC §7.2): time-zone validation, per-zone UTC-offset
+// Time-of-access schedules: time-zone validation, per-zone UTC-offset
 // tables, the "compatible" resolution of local date-times, and the per-decision
 // checks of a dateSchedule and a daysSchedule. The only module that touches luxon.
 //
@@ -24,7 +24,12 @@ const CHUNK_MS = 2 ** 32;
 // and sampled chains with three offsets are bisected pair by pair.
 const SAMPLE_MS = DAY_MS;
 
+/** The weekday names, Monday first, as a normalised daysSchedule stores them. */
 export const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
+/**
+ * A weekday in upper case, as a normalised daysSchedule stores it: `MONDAY` … `SUNDAY`.
+ * @useDeclaredType
+ */
 export type Weekday = (typeof WEEKDAYS)[number];
 
 // ---------------------------------------------------------------- zones
@@ -278,7 +283,7 @@ export function compileDaysSchedule(fromTime: string, toTime: string, timezone: 
 }
 
 /**
- * Whether a schedule holds at `nowMs` (SPEC §7.2). t is truncated to whole seconds.
+ * Whether a schedule holds at `nowMs`. t is truncated to whole seconds.
  * daysSchedule cases, with s the wall-clock second of day and d the local weekday:
  * - from ≤ to: d listed and from ≤ s ≤ to;
  * - from > to (past midnight): (d listed and s ≥ from) or (day before d listed and s ≤ to),

@@ -16,7 +16,7 @@ import { assertSchema, parseAll, schemaValidator } from '../validate.js';
 import { recordOf } from './items.js';
 import { authorize, existing } from './steps.js';
 
-const entitySchema = {
+export const entitySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'id'],
@@ -26,7 +26,7 @@ const entitySchema = {
   },
 } as const;
 
-const entrySchema = {
+export const entrySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['entity', 'access'],

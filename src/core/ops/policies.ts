@@ -27,8 +27,15 @@ export interface PolicyContext {
 
 /** One page of a listing: the summaries and the tokens of the pages around it (`""` where there is none). */
 export interface PolicyList {
+  /** The policies of this page, by name (case-insensitive) then id. */
   result: PolicySummary[];
-  pagination: { next: string; prev: string };
+  /** Tokens to pass as `pageToken` for the neighbouring pages. */
+  pagination: {
+    /** The token of the next page, or `""` when no more policies follow. */
+    next: string;
+    /** The token of the previous page, or `""` when no policies come before. */
+    prev: string
+  };
 }
 
 /**
@@ -79,7 +86,7 @@ export function createPolicy(state: State, caller: Caller, body: unknown, contex
   return changeOf([{ kind: 'policy', id: policy.id, policy }], policyView(policy, true, true), decision.reason);
 }
 
-const getOptionsSchema = { type: 'object', additionalProperties: false, properties: { conditionJson: { type: 'boolean' } } } as const;
+export const getOptionsSchema = { type: 'object', additionalProperties: false, properties: { conditionJson: { type: 'boolean' } } } as const;
 
 /** `{ conditionJson? }`: true → the condition as an object, else as a JSON string. */
 function parseGetOptions(input: unknown): boolean {
@@ -133,7 +140,7 @@ export function deletePolicy(state: State, caller: Caller, rawId: unknown, conte
   return changeOf([{ kind: 'policy', id, policy: null }, ...endedBy(state, policy, undefined, context.now)], undefined, decision.reason);
 }
 
-const listQuerySchema = {
+export const listQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: { resource: {}, filter: {}, pageToken: {}, pageSize: {} },

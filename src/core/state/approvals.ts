@@ -23,7 +23,7 @@ function addTo<K>(map: Map<K, Set<string>>, key: K, id: string): void {
 }
 
 /**
- * Requests by id, and the lookups the SPEC's operations need. Changed only by
+ * Requests by id, and the lookups the operations need. Changed only by
  * `apply`. Costs: a live-grant check O(requests of that requester
  * for that policy and item); a listing O(the caller's own and approvable
  * requests); ending a policy's or an item's requests O(its requests).

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { RangeOptions, StorageAdapter } from '../../adapter.js';
 
+/** Makes a fresh, not yet opened adapter on empty storage, for one conformance test. */
 export type MakeAdapter = () => StorageAdapter | Promise<StorageAdapter>;
 
 /** The adapter of the running test (a getter: a new one per test). */

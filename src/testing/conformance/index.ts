@@ -1,4 +1,4 @@
-// runAdapterConformance: the StorageAdapter contract (SPEC §11) as vitest tests
+// runAdapterConformance: the StorageAdapter contract as vitest tests
 // any adapter can run, one guarantee per file. Hosts import it from
 // 'coffer/testing'; docs/adapters.md explains each rule.
 
