@@ -11,7 +11,7 @@ import type { AuditReason, Change } from './core/change.js';
 import { CONDITION_CAPS, parseClientAddress, type ClientAddress } from './core/conditions/index.js';
 import { decide, type Caller, type Question } from './core/decide.js';
 import type { Decision } from './core/decision.js';
-import { CofferError, corrupt, internalError, invalid, storageFailure } from './core/errors.js';
+import { closed, CofferError, corrupt, internalError, invalid, storageFailure } from './core/errors.js';
 import { DEFAULT_STRING_CAP, readInput } from './core/input.js';
 import type { CreateBody, ItemView, PatchBody, PatchOptions } from './core/item.js';
 import type { PolicyListQuery } from './core/listing.js';
@@ -416,10 +416,22 @@ export class CofferSession implements Session {
 
   /** The decision for `action` on `resource`; no audit event. O(member keys × depth) lookups. */
   async can(action: Action, resource: string): Promise<Decision> {
+    // While the state is rebuilt (after a bug), wait for it like any operation.
+    if (this.#engine.ready !== undefined) return this.#canOnceReady(action, resource);
+    // Synchronous from here: close() cannot come in between, so no enter/leave is needed.
+    if (this.#engine.isClosing) throw closed();
+    try {
+      const state = this.#engine.state();
+      return decide(state, this.#caller(state), questionOf(action, resource)).decision;
+    } catch (error) {
+      throw error instanceof CofferError ? error : internalError(error);
+    }
+  }
+
+  async #canOnceReady(action: Action, resource: string): Promise<Decision> {
     this.#engine.enter(); // CLOSED once close() began
     try {
-      const ready = this.#engine.ready;
-      if (ready !== undefined) await ready;
+      await this.#state();
       const state = this.#engine.state();
       return decide(state, this.#caller(state), questionOf(action, resource)).decision;
     } catch (error) {
