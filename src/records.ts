@@ -265,21 +265,13 @@ const POLICIES: RecordKind<Policy> = {
     } catch (cause) {
       throw corrupt(`A stored policy's condition does not decode: \`${storageKey}\``, cause);
     }
+    // policyOf takes the fields it knows, in its own order: the stored ones, and what they derive.
     return policyOf({
-      id: r.id,
-      name: r.name,
+      ...r,
       sortKey: r.name.toLowerCase(),
-      description: r.description,
-      isActive: r.isActive,
-      isDraft: r.isDraft,
-      isReadOnly: r.isReadOnly,
       condition,
       compiled: condition === null ? null : compileCondition(condition),
-      members: r.members,
-      accessLevel: r.accessLevel,
       resource: resource.target,
-      boundItemId: r.boundItemId,
-      accessType: r.accessType,
       permissionIds: Object.freeze(r.permissionIds),
     });
   },

@@ -66,6 +66,43 @@ function lateAcknowledging(inner: StorageAdapter, delayMs: number): StorageAdapt
   };
 }
 
+/**
+ * A memory adapter whose first read of a value, once `hold()` was called,
+ * waits until `release()`: the test runs writes while a read has decided and
+ * not yet read its value. `reached` resolves when that read is waiting.
+ */
+function gatedAdapter(): { adapter: StorageAdapter; hold(): void; release(): void; reached: Promise<void> } {
+  const inner = memoryAdapter();
+  let gate: Promise<void> | undefined;
+  let open!: () => void;
+  let reachedValueRead!: () => void;
+  const reached = new Promise<void>((resolve) => (reachedValueRead = resolve));
+  const adapter: StorageAdapter = {
+    persistent: false,
+    open: () => inner.open(),
+    close: () => inner.close(),
+    iterate: (range) => inner.iterate(range),
+    batch: (operations) => inner.batch(operations),
+    async get(key) {
+      if (key.startsWith('v/') && gate !== undefined) {
+        const waiting = gate;
+        gate = undefined;
+        reachedValueRead();
+        await waiting;
+      }
+      return inner.get(key);
+    },
+  };
+  return {
+    adapter,
+    reached,
+    hold: () => {
+      gate = new Promise<void>((resolve) => (open = resolve));
+    },
+    release: () => open(),
+  };
+}
+
 describe('a read racing writes', () => {
   it('on LevelDB, one writer patching a secret for 3 seconds and four parallel readers: zero CORRUPT, every value the one of its version', async () => {
     const outcome = await race(levelAdapter(path.join(tempDir(), 'db')), { seconds: 3, readers: 4 });
@@ -84,71 +121,29 @@ describe('a read racing writes', () => {
   });
 
   it('a read whose version is dropped before it reads it (two patches in between) catches up and returns the newest value', async () => {
-    const inner = memoryAdapter();
-    let gate: Promise<void> | undefined;
-    let reachedValueRead!: () => void;
-    const reached = new Promise<void>((resolve) => (reachedValueRead = resolve));
-    const adapter: StorageAdapter = {
-      persistent: false,
-      open: () => inner.open(),
-      close: () => inner.close(),
-      iterate: (range) => inner.iterate(range),
-      batch: (operations) => inner.batch(operations),
-      async get(key) {
-        // The first read of a value waits at the gate: the writes below land meanwhile.
-        if (key.startsWith('v/') && gate !== undefined) {
-          const waiting = gate;
-          gate = undefined;
-          reachedValueRead();
-          await waiting;
-        }
-        return inner.get(key);
-      },
-    };
-    const store = track(await openStore({ adapter }));
+    const gated = gatedAdapter();
+    const store = track(await openStore({ adapter: gated.adapter }));
     const admin = store.as(ADMIN);
     await admin.create('/s', { type: 'secret', value: valueAt(1) });
-    let open!: () => void;
-    gate = new Promise<void>((resolve) => (open = resolve));
+    gated.hold();
     const read = store.as(ADMIN).get('/s');
-    await reached; // the read decided on version 1 and waits to read its value
+    await gated.reached; // the read decided on version 1 and waits to read its value
     await admin.patch('/s', { value: valueAt(2) });
     await admin.patch('/s', { value: valueAt(3) }); // drops version 1
-    open();
-    const view = await read;
-    expect(view).toMatchObject({ version: 3, value: valueAt(3) });
+    gated.release();
+    expect(await read).toMatchObject({ version: 3, value: valueAt(3) });
   });
 
   it('a read whose secret is deleted before it reads the value decides again: NOT_FOUND for an admin, never CORRUPT', async () => {
-    const inner = memoryAdapter();
-    let hold: Promise<void> | undefined;
-    let reachedValueRead!: () => void;
-    const reached = new Promise<void>((resolve) => (reachedValueRead = resolve));
-    const adapter: StorageAdapter = {
-      persistent: false,
-      open: () => inner.open(),
-      close: () => inner.close(),
-      iterate: (range) => inner.iterate(range),
-      batch: (operations) => inner.batch(operations),
-      async get(key) {
-        if (key.startsWith('v/') && hold !== undefined) {
-          const waiting = hold;
-          hold = undefined;
-          reachedValueRead();
-          await waiting;
-        }
-        return inner.get(key);
-      },
-    };
-    const store = track(await openStore({ adapter }));
+    const gated = gatedAdapter();
+    const store = track(await openStore({ adapter: gated.adapter }));
     const admin = store.as(ADMIN);
     await admin.create('/s', { type: 'secret', value: 'v' });
-    let release!: () => void;
-    hold = new Promise<void>((resolve) => (release = resolve));
+    gated.hold();
     const read = store.as(ADMIN).get('/s');
-    await reached;
+    await gated.reached;
     await admin.delete('/s');
-    release();
+    gated.release();
     await expect(read).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
