@@ -553,15 +553,15 @@ function whyNotes(results) {
   if (st && st.writeRateRatio < TARGETS.writeRate) {
     notes.push(
       `- **Writes.** A coffer patch writes ${st.adapterPerOp.write.records} records (~${Math.round(st.adapterPerOp.write.bytes)} bytes) in ${st.adapterPerOp.write.batches} batch, against the floor's one record
-  of ~${st.floorPerOp.write.bytes} bytes: the item record (its version and time change), the value, and the bookkeeping record
-  (revision and the keyed record digest that catches a record restored from an older state). A CPU profile of
-  awaited patches on LevelDB (\`node --cpu-prof\`, 2026-12-01) splits a write into ~40 % waiting for LevelDB's
-  batch (about the floor's whole cost), ~15 % the immer update of the path (produce and its auto-freeze), ~20 %
-  encoding (three AES-GCM seals, each with its own cipher object, and the digest), ~9 % the native batch call,
-  and the session, write queue and audit event. The floor's rate leaves coffer ~40 µs of CPU per write for 70 %;
-  it spends ~3–4× that. Closing it means a cheaper path copy than immer's produce for one changed node, fewer
-  sealed records per write (the bookkeeping record folded into another), and a native AEAD without per-call
-  object setup.`,
+  of ~${st.floorPerOp.write.bytes} bytes: the item record (its version and time change), the new value version, the
+  delete of the version before the previous one (a value keeps its current and previous versions), and the
+  bookkeeping record (revision and the keyed record digest that catches a record restored from an older state).
+  A CPU profile of awaited patches on LevelDB (\`node --cpu-prof\`, 2026-12-01) splits a write into ~40 % waiting
+  for LevelDB's batch (about the floor's whole cost), ~20 % encoding (the AES-GCM seals, each with its own cipher
+  object, and the digest), ~9 % the native batch call, then the one immer update of the changed record, the
+  session, the write queue and the audit event. The floor's rate leaves coffer ~40 µs of CPU per write for 70 %;
+  it spends ~3–4× that. Closing it means fewer sealed records per write (the bookkeeping record folded into
+  another) and a native AEAD without per-call object setup.`,
     );
   }
   const o = results.open;
@@ -569,10 +569,14 @@ function whyNotes(results) {
     const records = o.built.items + o.built.policies;
     notes.push(
       `- **Open.** Opening reads and unseals every item and policy record and rebuilds the tree and the policy
-  index: ${fmtInt(o.ms)} ms is ~${((o.ms * 1000) / records).toFixed(1)} µs per record${o.heapMB > TARGETS.openHeapMB ? ` and the heap grows by ~${Math.round((o.heapDeltaMB * 2 ** 20) / records)} bytes per record` : ''}. A CPU profile
-  (2026-12-01) puts ~30 % in unsealing (one AES-GCM decipher object per record, ~3 µs each), ~11 % in the keyed
-  digest hash, ~10 % in garbage collection while the tree grows, then JSON parsing and schema checks, the tree
-  and the index (policies are sorted into their listing order once, not inserted one by one). Fewer, larger
+  index: ${fmtInt(o.ms)} ms is ~${((o.ms * 1000) / records).toFixed(1)} µs per record${o.heapMB > TARGETS.openHeapMB ? ` and the heap grows by ~${Math.round((o.heapDeltaMB * 2 ** 20) / records)} bytes per record` : ''}. Records are
+  keyed by id, not by path, so open takes two passes: decode every record in id order, then link each item to its
+  parent (an item whose parent has not been seen yet waits in a map until it is). A CPU profile (2026-12-02) puts
+  ~15 % in unsealing (one AES-GCM decipher object per record), ~10 % in adding items to the tree, ~9 % in garbage
+  collection while the tree grows, ~6 % in JSON parsing and ~4 % in linking waiting children; schema checks,
+  the keyed digest and the policy index take the rest (policies are sorted into their listing order once, not
+  inserted one by one). This format opens ~20 % slower than the earlier path-keyed one (measured side by
+  side); what it buys is keys that name nothing: no item name or path is readable from the store's keys. Fewer, larger
   records (one per directory's children) would cut the decipher count by ~100× at the price of rewriting a
   directory's record on each write in it; we kept one record per item so a write costs O(1) records. Unsealing
   on a worker thread while the main thread parses would use the second core.`,
@@ -582,11 +586,11 @@ function whyNotes(results) {
   if (fx && fx.ms.p50 > TARGETS.fixtureMs) {
     const writes = fx.config.directories + fx.config.directories * fx.config.perDirectory + fx.config.policies;
     notes.push(
-      `- **Fixture.** \`fixtureStore\` chains the ${writes} admin operations through the pure core in memory and writes
-  them as one batch (~${Math.round((fx.ms.p50 * 1000) / writes)} µs per item or policy): each item is still a tree update through immer, a
-  path check, a body check, and two seals (item record, value). The harness forces a full GC before each build;
-  without it the same build takes about 6 ms on this machine, as in a test file's ordinary run. One immer pass
-  for the whole tree instead of one per item would close the rest.`,
+      `- **Fixture.** \`fixtureStore\` runs the ${writes} admin operations through the same core operations as a
+  live store (each one validated and applied to a scratch state, so a fixture can never hold what the API would
+  refuse) and writes the result as one batch (~${Math.round((fx.ms.p50 * 1000) / writes)} µs per item or policy): a path check, a body check, the
+  change it produces, and the seals of its records (item and value). The harness forces a full GC before each
+  build. Building the records for the whole tree at the end instead of per operation would close part of it.`,
     );
   }
   return notes.length === 0 ? '' : `\nWhere coffer misses a target, why, and what would close it:\n\n${notes.join('\n')}\n`;
