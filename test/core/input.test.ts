@@ -6,19 +6,9 @@
 
 import { describe, it, expect } from 'vitest';
 import { DEFAULT_STRING_CAP, MAX_INPUT_DEPTH, MAX_INPUT_ENTRIES, MAX_INPUT_VALUES, RAW_FACTOR, readInput, type LongStrings } from '../../src/core/input.js';
-import { allDetailsOf, CofferError, type ErrorDetail } from '../../src/core/errors.js';
+import { allDetailsOf, CofferError } from '../../src/core/errors.js';
+import { problemsOf } from '../support/problems.js';
 
-/** The VALIDATION `run` throws: its (uncapped) details. Fails when it throws anything else or nothing. */
-function problemsOf(run: () => unknown): ErrorDetail[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CofferError);
-    expect((error as CofferError).code).toBe('VALIDATION');
-    return [...allDetailsOf(error as CofferError)];
-  }
-  throw new Error('expected a VALIDATION');
-}
 
 /** `levels` objects (or arrays) nested in one another, each under key `a` (or index 0). */
 function nested(levels: number, kind: 'object' | 'array' = 'object'): unknown {

@@ -5,8 +5,9 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest';
 import { aclView, childViews, itemView, parseCreateBody, parsePatchBody, parsePatchOptions } from '../../src/core/item.js';
 import { utf8Length } from '../../src/core/paths.js';
-import { allDetailsOf, CofferError, type ErrorDetail } from '../../src/core/errors.js';
+import type { ErrorDetail } from '../../src/core/errors.js';
 import type { Acl, ItemNode } from '../../src/core/types.js';
+import { problemsOf } from '../support/problems.js';
 
 // Counts calls of utf8Length, to show a value too long in UTF-16 units is refused without counting its bytes.
 vi.mock('../../src/core/paths.js', async (importOriginal) => {
@@ -14,16 +15,6 @@ vi.mock('../../src/core/paths.js', async (importOriginal) => {
   return { ...actual, utf8Length: vi.fn(actual.utf8Length) };
 });
 
-function problemsOf(run: () => unknown): ErrorDetail[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CofferError);
-    expect((error as CofferError).code).toBe('VALIDATION');
-    return [...allDetailsOf(error as CofferError)];
-  }
-  throw new Error('expected a VALIDATION');
-}
 
 const MAX = 64 * 1024;
 const LONE = 'is not valid Unicode (it holds a lone surrogate)';

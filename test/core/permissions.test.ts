@@ -6,36 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import { ACCESS_LEVELS, CONSUMER, DELETED_RESOURCE, derivePermissions, GLOBAL_ACTIONS, LEVEL_RULES, RESOURCE_ACTIONS, summaryResources, type AccessLevel } from '../../src/core/permissions.js';
 import { parseResource } from '../../src/core/resources.js';
-
-const LIST_PARENTS = 'List permission for parent nodes in vault';
-const VIEW_GLOBAL = ['sm.secrettemplate.list', 'sm.secrettemplate.read', 'sm.vault.list', 'sm.vault.read'];
-const CRUD = ['create', 'delete', 'list', 'read', 'update'];
-
-// Written out from SPEC §6.3, word for word.
-const SPEC: Record<AccessLevel, { suffix: string; descriptions: string[]; resourceActions: string[]; globalActions: string[] }> = {
-  SM_View: {
-    suffix: 'PV',
-    descriptions: [LIST_PARENTS, 'View permission for nodes and secrets in vault', 'View permission for static secret templates and vault'],
-    resourceActions: ['sm.node.list', 'sm.secret.read'],
-    globalActions: VIEW_GLOBAL,
-  },
-  SM_CRUD: {
-    suffix: 'PC',
-    descriptions: [LIST_PARENTS, 'Create and edit permission for nodes and secrets in vault', 'View permission for static secret templates and vault'],
-    resourceActions: ['sm.node.create', 'sm.node.delete', 'sm.node.list', 'sm.secret.read', 'sm.secret.update'],
-    globalActions: VIEW_GLOBAL,
-  },
-  SM_Manage: {
-    suffix: 'PM',
-    descriptions: [
-      LIST_PARENTS,
-      'Administrative permission for nodes and secrets in vault',
-      'Administrative permission for static secret templates and password policies, View permission for vault.',
-    ],
-    resourceActions: [...CRUD.map((v) => `authz.policy.${v}`), 'sm.node.create', 'sm.node.delete', 'sm.node.list', 'sm.secret.read', 'sm.secret.update'],
-    globalActions: [...CRUD.map((v) => `sm.passwordpolicy.${v}`), ...CRUD.map((v) => `sm.secrettemplate.${v}`), 'sm.vault.list', 'sm.vault.read'],
-  },
-};
+import { LEVELS } from '../support/permission-table.js';
 
 const ids = ['perm-0', 'perm-1', 'perm-2'];
 
@@ -45,7 +16,8 @@ describe('derivePermissions (SPEC §6.3)', () => {
   });
 
   for (const level of ACCESS_LEVELS) {
-    const spec = SPEC[level];
+    const rule = LEVELS[level];
+    const spec = { suffix: rule.suffix, descriptions: rule.descriptions, resourceActions: rule.actions[1], globalActions: rule.actions[2] };
     it(`${level}: names <policy>_${spec.suffix}_<n>, the seed's descriptions and actions, resources parents(R), [R], ["*"]`, () => {
       const permissions = derivePermissions('ops', level, parseResource('/a/b/*'), ids, true);
       expect(permissions).toEqual(
@@ -84,9 +56,9 @@ describe('derivePermissions (SPEC §6.3)', () => {
     first[1]!.actions.push('changed');
     first[0]!.resources.push('changed');
     const second = derivePermissions('p', 'SM_Manage', parseResource('/a'), ids, true);
-    expect(second[1]!.actions).toEqual(SPEC.SM_Manage.resourceActions);
+    expect(second[1]!.actions).toEqual(LEVELS.SM_Manage.actions[1]);
     expect(second[0]!.resources).toEqual(['/']);
-    expect(LEVEL_RULES.SM_Manage.resourceActions).toEqual(SPEC.SM_Manage.resourceActions);
+    expect(LEVEL_RULES.SM_Manage.resourceActions).toEqual(LEVELS.SM_Manage.actions[1]);
     expect(Object.isFrozen(LEVEL_RULES)).toBe(true);
   });
 

@@ -5,18 +5,9 @@
 import { describe, it, expect } from 'vitest';
 import { newPolicy, NO_MEMBERS, parsePolicyBody, policySummary, policyView, samePolicy, updateEndsRequests, withFields, type Policy } from '../../src/core/policy.js';
 import { DELETED_RESOURCE } from '../../src/core/permissions.js';
-import { CofferError, type ErrorDetail } from '../../src/core/errors.js';
+import type { ErrorDetail } from '../../src/core/errors.js';
+import { problemsOf } from '../support/problems.js';
 
-function problemsOf(run: () => unknown): readonly ErrorDetail[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CofferError);
-    expect((error as CofferError).code).toBe('VALIDATION');
-    return (error as CofferError).details!;
-  }
-  throw new Error('expected a VALIDATION');
-}
 
 const create = (body: unknown) => parsePolicyBody(body, true);
 const update = (body: unknown, currentAccessType: 'Allow' | 'Deny' = 'Allow') => parsePolicyBody(body, false, currentAccessType, 'pol-1');

@@ -7,17 +7,9 @@ import { describe, it, expect } from 'vitest';
 import { parsePrincipal } from '../../src/core/principal.js';
 import { readInput } from '../../src/core/input.js';
 import { CofferError, type ErrorDetail } from '../../src/core/errors.js';
+import { problemsOf } from '../support/problems.js';
 
-function problemsOf(input: unknown): readonly ErrorDetail[] {
-  try {
-    parsePrincipal(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(CofferError);
-    expect((error as CofferError).code).toBe('VALIDATION');
-    return (error as CofferError).details!;
-  }
-  throw new Error('expected a VALIDATION');
-}
+const problemsOfPrincipal = (input: unknown) => problemsOf(() => parsePrincipal(input));
 
 describe('parsePrincipal: what a principal is', () => {
   const rows: [string, unknown, { id: string; kind: string; groups: string[]; isAdmin: boolean }][] = [
@@ -60,12 +52,12 @@ describe('parsePrincipal: what a principal is', () => {
   ];
   for (const [rule, input, expected] of refused) {
     it(`VALIDATION for ${rule}`, () => {
-      expect(problemsOf(input)).toEqual(expected);
+      expect(problemsOfPrincipal(input)).toEqual(expected);
     });
   }
 
   it('lists every problem at once', () => {
-    expect(problemsOf({ id: '', kind: 'x', groups: [1], admin: 1 })).toHaveLength(4);
+    expect(problemsOfPrincipal({ id: '', kind: 'x', groups: [1], admin: 1 })).toHaveLength(4);
   });
 });
 

@@ -10,21 +10,11 @@ import type { Delta } from '../../src/core/change.js';
 import { comparePolicies, withFields, type Policy } from '../../src/core/policy.js';
 import { Policies } from '../../src/core/state/policies.js';
 import { deletePolicy, makePolicy, putPolicy } from './state-fixtures.js';
+import { byNameThenId } from '../support/order.js';
 
 const policy = (id: string, name: string) => makePolicy(undefined, id, name, '*');
 const idsOf = (list: readonly Policy[]) => list.map((p) => p.id);
 
-/** The listing order as a sort of the live set (by the rule, not by comparePolicies). */
-function sortedIds(live: Iterable<Policy>): string[] {
-  return [...live]
-    .sort((a, b) => {
-      const x = a.name.toLowerCase();
-      const y = b.name.toLowerCase();
-      if (x !== y) return x < y ? -1 : 1;
-      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    })
-    .map((p) => p.id);
-}
 
 describe('Policies.apply', () => {
   it('a put adds a policy by id and by name, a put of the same id replaces it, a delete removes it', () => {
@@ -76,17 +66,17 @@ describe('Policies.apply', () => {
     const policies = new Policies();
     const bulk = Array.from({ length: 150 }, (_, i) => policy(`id${(i * 7919) % 1000}`, `Name ${(i * 31) % 17}`));
     policies.apply(bulk.map(putPolicy));
-    expect(idsOf(policies.inOrder())).toEqual(sortedIds(bulk));
+    expect(idsOf(policies.inOrder())).toEqual(byNameThenId(bulk));
     const live = new Map(bulk.map((p) => [p.id, p]));
     const steps: Policy[] = [policy('zz', 'aaa'), policy('id0', 'middle'), policy('new', 'NAME 3')];
     for (const p of steps) {
       policies.apply([putPolicy(p)]);
       live.set(p.id, p);
-      expect(idsOf(policies.inOrder())).toEqual(sortedIds(live.values()));
+      expect(idsOf(policies.inOrder())).toEqual(byNameThenId(live.values()));
     }
     policies.apply([deletePolicy(bulk[10]!.id)]);
     live.delete(bulk[10]!.id);
-    expect(idsOf(policies.inOrder())).toEqual(sortedIds(live.values()));
+    expect(idsOf(policies.inOrder())).toEqual(byNameThenId(live.values()));
     expect(policies.size).toBe(live.size);
   });
 
@@ -116,7 +106,7 @@ describe('Policies.apply', () => {
             }
           }
           policies.apply(deltas);
-          expect(idsOf(policies.inOrder())).toEqual(sortedIds(live.values()));
+          expect(idsOf(policies.inOrder())).toEqual(byNameThenId(live.values()));
           expect(policies.size).toBe(live.size);
           for (const [id, p] of live) expect(policies.get(id)).toBe(p);
         }

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { CofferError, type PolicyBody, type PolicyView, type Session } from '../../src/index.js';
 import { failure, refused, tree, valueOf, type Code } from '../support/calls.js';
 export { failure, refused, tree, valueOf, type Code };
+export { byNameThenId } from '../support/order.js';
 
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -61,17 +62,6 @@ export async function grant(session: Session, name: string, resource: string, op
   return session.policies.create(body as unknown as PolicyBody);
 }
 
-/** The ids of `policies` ordered as the SPEC orders policies: lower-cased name (UTF-16), then id. */
-export function byNameThenId(policies: readonly { id: string; name: string }[]): string[] {
-  return [...policies]
-    .sort((a, b) => {
-      const x = a.name.toLowerCase();
-      const y = b.name.toLowerCase();
-      if (x !== y) return x < y ? -1 : 1;
-      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    })
-    .map((p) => p.id);
-}
 
 /** An approval block (SPEC §7.3) for conditions; approvals themselves are not requested here. */
 export const APPROVAL = Object.freeze({
